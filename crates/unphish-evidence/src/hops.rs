@@ -1,0 +1,1 @@
+//! Received-chain parsing and origin determination (to be written).

@@ -1,0 +1,1 @@
+//! HTML scanning: links, visible text, hidden text, forms (to be written).

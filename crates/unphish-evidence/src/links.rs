@@ -1,0 +1,1 @@
+//! Link extraction and URL analysis (to be written).
