@@ -21,13 +21,7 @@ pub enum Location {
 }
 
 /// A defect: something malformed, cut short or suspicious about the message's structure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Defect {
-    /// Stable machine code, e.g. `mime.parse_failed`, `limit.parts`.
-    pub code: String,
-    /// Plain English explanation.
-    pub detail: String,
-}
+pub use unphish_mime::Defect;
 
 /// How public an IP address is (RFC 1918, RFC 6598, loopback, link-local, documentation ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
