@@ -116,6 +116,9 @@ pub struct Mailbox {
     pub domain: Option<String>,
     /// The registrable domain (public suffix + 1) of `domain`.
     pub registrable_domain: Option<String>,
+    /// An address written inside the display name (`"support@paypal.com" <x@evil.example>`),
+    /// whether or not it matches `address`: the victim reads this one, the server used the other.
+    pub display_name_address: Option<String>,
     /// The header line it came from, unfolded.
     pub raw: String,
 }
@@ -126,6 +129,9 @@ pub struct AuthResult {
     /// `authentication-results`, `arc-authentication-results` or `received-spf`.
     pub source: String,
     pub authserv_id: Option<String>,
+    /// The ARC instance (`i=` of `ARC-Authentication-Results`, RFC 8617 §4.1.1): 1 is the first
+    /// forwarder's view. `None` for the other sources.
+    pub arc_instance: Option<u32>,
     /// `spf`, `dkim`, `dmarc`, `compauth`, `arc`, `iprev`, ...
     pub method: String,
     /// `pass`, `fail`, `softfail`, `neutral`, `none`, `temperror`, `permerror`, ...

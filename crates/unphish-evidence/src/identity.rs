@@ -1,0 +1,1 @@
+//! Identity (to be written).
