@@ -8,3 +8,4 @@ pub mod ip;
 pub mod brands;
 pub mod lures;
 pub mod hosts;
+pub mod text;

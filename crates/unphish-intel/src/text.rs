@@ -1,0 +1,553 @@
+//! Text folding and phrase matching shared by the brand and lure matchers.
+//!
+//! Phishing text hides brand names and lure phrases behind width variants (`ＪＣＢ`, `ｱﾏｿﾞﾝ`),
+//! zero-width characters (`Pay\u{200b}Pal`), Cyrillic or Greek look-alikes (`Аmazon`, `ΑΝΑ`)
+//! and odd spacing. Matching happens on a folded copy of the text, and every folded byte remembers
+//! the source bytes it came from, so a hit can always be quoted exactly as the mail wrote it.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// Texts longer than this are folded only up to here (at a char boundary). Bodies of real mail are
+/// far shorter; the cap bounds the offset tables (8 bytes per folded byte) on hostile input.
+pub const MAX_FOLD_BYTES: usize = 1 << 20;
+
+/// At most this many hits are returned per call, whatever the input.
+pub const MAX_HITS: usize = 512;
+
+/// Overlapping candidates examined per call before matching stops (bounds work on hostile input).
+const MAX_CANDIDATES: usize = 1 << 16;
+
+/// An embedded data file that does not parse or fails its consistency checks. The crate's tests
+/// load every embedded file, so this reaches a test run, never a user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct DataError {
+    pub file: &'static str,
+    pub message: String,
+}
+
+impl DataError {
+    pub fn new(file: &'static str, message: impl Into<String>) -> DataError {
+        DataError {
+            file,
+            message: message.into(),
+        }
+    }
+}
+
+/// What to fold besides width, whitespace and invisible characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FoldOptions {
+    /// Lower-case ASCII letters (after width folding).
+    pub lowercase: bool,
+    /// Map Cyrillic, Greek and Armenian letters that look like Latin ones to Latin.
+    pub confusables: bool,
+}
+
+/// A folded copy of a text with a map from every folded byte back to the source.
+#[derive(Debug, Clone)]
+pub struct Folded {
+    text: String,
+    /// Source byte where the char that produced folded byte `i` starts.
+    src_start: Vec<u32>,
+    /// Source byte where the char (or run) that produced folded byte `i` ends.
+    src_end: Vec<u32>,
+}
+
+impl Folded {
+    /// Folds `s` (up to [`MAX_FOLD_BYTES`]) the way [`normalize_for_match`] describes.
+    pub fn new(s: &str, opts: FoldOptions) -> Folded {
+        let s = truncate_at_char(s, MAX_FOLD_BYTES);
+        let mut out = Folded {
+            text: String::with_capacity(s.len()),
+            src_start: Vec::with_capacity(s.len()),
+            src_end: Vec::with_capacity(s.len()),
+        };
+        let mut it = s.char_indices().peekable();
+        // Index in `out` of the collapsed space for the whitespace run being read, if any.
+        let mut ws_run: Option<usize> = None;
+        while let Some((i, c)) = it.next() {
+            let mut end = i + c.len_utf8();
+            if c.is_whitespace() {
+                match ws_run {
+                    Some(at) => {
+                        if let Some(e) = out.src_end.get_mut(at) {
+                            *e = end as u32;
+                        }
+                    }
+                    None => {
+                        ws_run = Some(out.text.len());
+                        out.push(' ', i, end);
+                    }
+                }
+                continue;
+            }
+            if is_invisible(c) {
+                continue;
+            }
+            ws_run = None;
+            let mut folded = fold_char(c, opts);
+            // Half-width (U+FF9E/FF9F) and combining (U+3099/309A) sound marks join the kana before.
+            if let Some(&(j, next)) = it.peek() {
+                if let Some(voiced) = voice_kana(folded, next) {
+                    folded = voiced;
+                    end = j + next.len_utf8();
+                    it.next();
+                }
+            }
+            out.push(folded, i, end);
+        }
+        out
+    }
+
+    fn push(&mut self, c: char, start: usize, end: usize) {
+        self.text.push(c);
+        for _ in 0..c.len_utf8() {
+            self.src_start.push(start as u32);
+            self.src_end.push(end as u32);
+        }
+    }
+
+    /// The folded text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The source byte range behind the folded range `start..end` (which must be on char
+    /// boundaries of the folded text; anything else yields `None`).
+    pub fn source_range(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        if start >= end {
+            return None;
+        }
+        let s = *self.src_start.get(start)? as usize;
+        let e = *self.src_end.get(end - 1)? as usize;
+        Some((s, e))
+    }
+}
+
+/// Folds text for matching: full-width ASCII → ASCII, half-width katakana → full-width (sound
+/// marks joined), Latin-1 accents stripped (`Itaú` → `Itau`), zero-width and bidi-control
+/// characters removed, whitespace runs → one space, ASCII lower-cased. Use [`Folded`] when match
+/// offsets must be mapped back to the source.
+pub fn normalize_for_match(s: &str) -> String {
+    Folded::new(
+        s,
+        FoldOptions {
+            lowercase: true,
+            confusables: false,
+        },
+    )
+    .text
+}
+
+fn truncate_at_char(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut cut = max;
+    while cut > 0 && !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    s.get(..cut).unwrap_or("")
+}
+
+/// Characters that render as nothing and are used to split brand names and phrases apart.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+fn fold_char(c: char, opts: FoldOptions) -> char {
+    let c = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{FF61}'..='\u{FF9F}' => halfwidth_kana(c),
+        '\u{00C0}'..='\u{00FF}' => strip_latin1_accent(c),
+        _ if opts.confusables => confusable_to_latin(c).unwrap_or(c),
+        _ => c,
+    };
+    if opts.lowercase {
+        c.to_ascii_lowercase()
+    } else {
+        c
+    }
+}
+
+/// Half-width katakana block (U+FF61..U+FF9F) to the full-width forms.
+fn halfwidth_kana(c: char) -> char {
+    const TABLE: &[char; 63] = &[
+        '。', '「', '」', '、', '・', 'ヲ', 'ァ', 'ィ', 'ゥ', 'ェ', 'ォ', 'ャ', 'ュ', 'ョ', 'ッ',
+        'ー', 'ア', 'イ', 'ウ', 'エ', 'オ', 'カ', 'キ', 'ク', 'ケ', 'コ', 'サ', 'シ', 'ス', 'セ',
+        'ソ', 'タ', 'チ', 'ツ', 'テ', 'ト', 'ナ', 'ニ', 'ヌ', 'ネ', 'ノ', 'ハ', 'ヒ', 'フ', 'ヘ',
+        'ホ', 'マ', 'ミ', 'ム', 'メ', 'モ', 'ヤ', 'ユ', 'ヨ', 'ラ', 'リ', 'ル', 'レ', 'ロ', 'ワ',
+        'ン', '゛', '゜',
+    ];
+    TABLE
+        .get((c as u32).wrapping_sub(0xFF61) as usize)
+        .copied()
+        .unwrap_or(c)
+}
+
+/// Joins a following sound mark to a full-width katakana (カ + ﾞ → ガ, ハ + ﾟ → パ).
+fn voice_kana(base: char, mark: char) -> Option<char> {
+    let b = base as u32;
+    let ka_to_to = matches!(b, 0x30AB..=0x30C8) && (b % 2 == 1) == (b < 0x30C3);
+    let ha_row = matches!(b, 0x30CF..=0x30DD) && (b - 0x30CF) % 3 == 0;
+    match mark {
+        '\u{FF9E}' | '\u{3099}' => {
+            if b == 0x30A6 {
+                Some('ヴ')
+            } else if ka_to_to || ha_row {
+                char::from_u32(b + 1)
+            } else {
+                None
+            }
+        }
+        '\u{FF9F}' | '\u{309A}' if ha_row => char::from_u32(b + 2),
+        _ => None,
+    }
+}
+
+fn strip_latin1_accent(c: char) -> char {
+    match c {
+        'À'..='Å' => 'A',
+        'Ç' => 'C',
+        'È'..='Ë' => 'E',
+        'Ì'..='Ï' => 'I',
+        'Ñ' => 'N',
+        'Ò'..='Ö' | 'Ø' => 'O',
+        'Ù'..='Ü' => 'U',
+        'Ý' => 'Y',
+        'à'..='å' => 'a',
+        'ç' => 'c',
+        'è'..='ë' => 'e',
+        'ì'..='ï' => 'i',
+        'ñ' => 'n',
+        'ò'..='ö' | 'ø' => 'o',
+        'ù'..='ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        _ => c,
+    }
+}
+
+/// Non-Latin letters that phishers put in place of Latin ones (`Аmazon` with Cyrillic А, `ΑΝΑ`
+/// in Greek, `lօlipop` with Armenian օ). Deliberately small: only shapes that are the same glyph
+/// in common fonts.
+pub fn confusable_to_latin(c: char) -> Option<char> {
+    Some(match c {
+        // Cyrillic
+        'а' => 'a',
+        'в' => 'b',
+        'е' | 'ё' => 'e',
+        'һ' => 'h',
+        'і' | 'ї' => 'i',
+        'ј' => 'j',
+        'к' => 'k',
+        'ӏ' => 'l',
+        'о' => 'o',
+        'р' => 'p',
+        'ԛ' => 'q',
+        'ѕ' => 's',
+        'с' => 'c',
+        'у' => 'y',
+        'ԝ' => 'w',
+        'х' => 'x',
+        'ԁ' => 'd',
+        'А' => 'A',
+        'В' => 'B',
+        'Е' => 'E',
+        'К' => 'K',
+        'М' => 'M',
+        'Н' => 'H',
+        'О' => 'O',
+        'Р' => 'P',
+        'С' => 'C',
+        'Т' => 'T',
+        'Х' => 'X',
+        'У' => 'Y',
+        'І' => 'I',
+        'Ј' => 'J',
+        'Ѕ' => 'S',
+        // Greek
+        'α' => 'a',
+        'ι' => 'i',
+        'κ' => 'k',
+        'ν' => 'v',
+        'ο' => 'o',
+        'ρ' => 'p',
+        'υ' => 'u',
+        'Α' => 'A',
+        'Β' => 'B',
+        'Ε' => 'E',
+        'Ζ' => 'Z',
+        'Η' => 'H',
+        'Ι' => 'I',
+        'Κ' => 'K',
+        'Μ' => 'M',
+        'Ν' => 'N',
+        'Ο' => 'O',
+        'Ρ' => 'P',
+        'Τ' => 'T',
+        'Υ' => 'Y',
+        'Χ' => 'X',
+        // Armenian and Latin extensions
+        'օ' => 'o',
+        'ս' => 'u',
+        'ո' => 'n',
+        'հ' => 'h',
+        'ı' => 'i',
+        'ɡ' => 'g',
+        'ɑ' => 'a',
+        _ => return None,
+    })
+}
+
+/// A letter or digit of a script that separates words with spaces. CJK, kana and other
+/// characters from U+2E80 up are not: Japanese writes `ANAマイレージ` with no space, and a brand
+/// name glued to kana is still a whole word.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && (c as u32) < 0x2E80
+}
+
+/// Characters of Japanese text (kana, CJK, full-width punctuation such as 【】「」).
+pub fn is_japanese_context(c: char) -> bool {
+    (c as u32) >= 0x2E80 && !c.is_whitespace()
+}
+
+/// A look-alike skeleton for a domain label: confusables and digit/letter swaps folded to one
+/// shape (`amaz0n` → `amazon`, `paypa1` → `paypal`, `rnercari` → `mercari`), hyphens dropped.
+/// Only ever compare two skeletons with each other.
+pub fn skeleton(label: &str) -> String {
+    let mut s = String::with_capacity(label.len());
+    for c in label.chars() {
+        let c = confusable_to_latin(c).unwrap_or(c);
+        let c = strip_latin1_accent(c).to_ascii_lowercase();
+        let c = match c {
+            '0' => 'o',
+            '1' | 'i' | '|' | '!' => 'l',
+            '3' => 'e',
+            '4' | '@' => 'a',
+            '5' | '$' => 's',
+            '7' => 't',
+            '8' => 'b',
+            '9' => 'g',
+            '-' | '_' | '.' => continue,
+            c => c,
+        };
+        s.push(c);
+    }
+    // Two-letter shapes that read as one letter at a glance.
+    s.replace("rn", "m").replace("vv", "w").replace("cl", "d")
+}
+
+/// How a phrase must match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseMode {
+    /// ASCII case does not matter.
+    Insensitive,
+    /// Exactly as written (after width folding): short all-caps names like `ANA`, `LINE`, `UPS`.
+    Exact,
+}
+
+/// One phrase to look for.
+#[derive(Debug, Clone)]
+pub struct PhraseSpec {
+    pub text: String,
+    pub case: CaseMode,
+    /// Only counts next to Japanese text (`【au】`, `auから`): for Latin names too short or too
+    /// common to trust in Latin-script text (French `au`).
+    pub ja_context: bool,
+}
+
+/// A phrase found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhraseMatch {
+    /// Index of the phrase in the list given to [`PhraseSet::new`].
+    pub phrase: usize,
+    /// Source byte range.
+    pub start: usize,
+    pub end: usize,
+    /// True when the source span holds characters that folding removed or mapped from another
+    /// script (zero-width characters, Cyrillic or Greek look-alikes).
+    pub obfuscated: bool,
+}
+
+struct Compiled {
+    folded: String,
+    case: CaseMode,
+    ja_context: bool,
+    check_left: bool,
+    check_right: bool,
+}
+
+/// A set of phrases compiled into one automaton. Matching is linear in the text: one pass of the
+/// automaton plus a sort of the (bounded) candidate list.
+pub struct PhraseSet {
+    ac: AhoCorasick,
+    phrases: Vec<Compiled>,
+    opts: FoldOptions,
+}
+
+impl std::fmt::Debug for PhraseSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhraseSet")
+            .field("phrases", &self.phrases.len())
+            .finish()
+    }
+}
+
+impl PhraseSet {
+    /// Compiles the phrases. Phrases that fold to nothing are kept (so indices stay aligned) but
+    /// never match.
+    pub fn new(specs: &[PhraseSpec], confusables: bool) -> Result<PhraseSet, String> {
+        let opts = FoldOptions {
+            lowercase: false,
+            confusables,
+        };
+        let phrases: Vec<Compiled> = specs
+            .iter()
+            .map(|p| {
+                let folded = Folded::new(p.text.trim(), opts).text;
+                let check_left = folded.chars().next().is_some_and(is_word_char);
+                let check_right = folded.chars().next_back().is_some_and(is_word_char);
+                Compiled {
+                    folded,
+                    case: p.case,
+                    ja_context: p.ja_context,
+                    check_left,
+                    check_right,
+                }
+            })
+            .collect();
+        // An empty pattern would match everywhere; give it one that cannot occur in folded text.
+        let patterns: Vec<&str> = phrases
+            .iter()
+            .map(|p| {
+                if p.folded.is_empty() {
+                    "\u{FEFF}"
+                } else {
+                    p.folded.as_str()
+                }
+            })
+            .collect();
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .map_err(|e| e.to_string())?;
+        Ok(PhraseSet { ac, phrases, opts })
+    }
+
+    /// The phrase text as compiled (folded).
+    pub fn folded_phrase(&self, idx: usize) -> Option<&str> {
+        self.phrases.get(idx).map(|p| p.folded.as_str())
+    }
+
+    /// Finds phrases in `text`: whole words for Latin-script phrases, exact case where asked,
+    /// longest match first, no two hits overlapping, in text order, at most [`MAX_HITS`].
+    pub fn find(&self, text: &str) -> Vec<PhraseMatch> {
+        let folded = Folded::new(text, self.opts);
+        let hay = folded.as_str();
+        let mut cands: Vec<(usize, usize, usize)> = Vec::new();
+        for m in self.ac.find_overlapping_iter(hay).take(MAX_CANDIDATES) {
+            let (s, e, idx) = (m.start(), m.end(), m.pattern().as_usize());
+            if let Some(p) = self.phrases.get(idx) {
+                if self.accept(p, hay, s, e) {
+                    cands.push((s, e, idx));
+                }
+            }
+        }
+        // Longest first at each start, then the lower phrase index, so results are deterministic.
+        cands.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        let mut out = Vec::new();
+        let mut last_end = 0;
+        for (s, e, idx) in cands {
+            if s < last_end {
+                continue;
+            }
+            last_end = e;
+            if let Some((start, end)) = folded.source_range(s, e) {
+                let obfuscated = text.get(start..end).is_some_and(|src| {
+                    src.chars()
+                        .any(|c| is_invisible(c) || confusable_to_latin(c).is_some())
+                });
+                out.push(PhraseMatch {
+                    phrase: idx,
+                    start,
+                    end,
+                    obfuscated,
+                });
+                if out.len() >= MAX_HITS {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    fn accept(&self, p: &Compiled, hay: &str, s: usize, e: usize) -> bool {
+        if p.folded.is_empty() {
+            return false;
+        }
+        if p.case == CaseMode::Exact && hay.get(s..e) != Some(p.folded.as_str()) {
+            return false;
+        }
+        let before = hay.get(..s).and_then(|h| h.chars().next_back());
+        let after = hay.get(e..).and_then(|h| h.chars().next());
+        if p.check_left && before.is_some_and(is_word_char) {
+            return false;
+        }
+        if p.check_right && after.is_some_and(is_word_char) {
+            return false;
+        }
+        if p.ja_context {
+            let alone = hay.trim().len() == e.saturating_sub(s);
+            let ja =
+                before.is_some_and(is_japanese_context) || after.is_some_and(is_japanese_context);
+            if !(alone || ja) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_width_kana_case_space() {
+        assert_eq!(normalize_for_match("ＪＣＢ　カード"), "jcb カード");
+        assert_eq!(normalize_for_match("ｱﾏｿﾞﾝ ﾊﾟｽﾜｰﾄﾞ"), "アマゾン パスワード");
+        assert_eq!(
+            normalize_for_match("Pay\u{200b}Pal \t\n Itaú"),
+            "paypal itau"
+        );
+        assert_eq!(normalize_for_match("カ\u{3099}"), "ガ");
+    }
+
+    #[test]
+    fn maps_offsets_back() {
+        let src = "ｵﾌｨｽ  ＪＣＢ!";
+        let f = Folded::new(src, FoldOptions::default());
+        let at = f.as_str().find("JCB").unwrap();
+        let (s, e) = f.source_range(at, at + 3).unwrap();
+        assert_eq!(&src[s..e], "ＪＣＢ");
+    }
+
+    #[test]
+    fn truncates_at_char_boundary() {
+        let big = "あ".repeat(MAX_FOLD_BYTES);
+        let f = Folded::new(&big, FoldOptions::default());
+        assert!(f.as_str().len() <= MAX_FOLD_BYTES);
+    }
+
+    #[test]
+    fn skeleton_folds_swaps() {
+        assert_eq!(skeleton("amaz0n"), skeleton("amazon"));
+        assert_eq!(skeleton("paypa1"), skeleton("paypal"));
+        assert_eq!(skeleton("rnercari"), skeleton("mercari"));
+        assert_ne!(skeleton("amazon"), skeleton("amazing"));
+    }
+}
