@@ -1,1 +1,46 @@
-fn main() {}
+//! The `unphish` command. A thin shell over the `unphish` library: argument parsing, input
+//! discovery, parallelism, output and exit codes.
+
+mod analyze;
+mod inputs;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// unphish dissects suspicious e-mail the way an analyst does by hand: where it really came from,
+/// who it pretends to be, where its links lead, and why it is (or is not) a fraud. Offline.
+#[derive(Parser, Debug)]
+#[command(name = "unphish", version, about, long_about = None)]
+#[command(after_help = "Exit status:\n  0  every input was analysed (whatever the verdicts)\n  1  --fail-on was given and a message reached that level\n  2  usage error, or an input could not be read\n\nA closed output pipe (unphish ... | head) is not an error.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Analyse messages (.eml files, folders of them, or - for standard input) and report.
+    Analyze(analyze::AnalyzeArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Analyze(args) => analyze::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("unphish: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A reader that went away (`| head`) ends the run quietly.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}

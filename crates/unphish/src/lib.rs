@@ -1,1 +1,143 @@
-//! stub
+//! unphish: dissect a suspicious e-mail the way an analyst does by hand.
+//!
+//! This facade wires the stages together:
+//! bytes ─parse─▶ message ─extract─▶ evidence ─enrich─▶ claims ─signals─▶ hits ─score─▶ verdict ─▶ report.
+//!
+//! ```no_run
+//! let analyzer = unphish::Analyzer::new(unphish::Options::default()).unwrap();
+//! let report = analyzer.analyze(b"From: a@b.example\r\nSubject: hi\r\n\r\nbody");
+//! println!("{}", serde_json::to_string(&report).unwrap());
+//! ```
+
+use std::path::PathBuf;
+
+pub use unphish_evidence::extract::ExtractLimits;
+pub use unphish_evidence::Evidence;
+pub use unphish_report::{text, Report, SCHEMA};
+pub use unphish_signals::{Level, Scoring};
+
+use unphish_intel::brands::BrandDb;
+use unphish_intel::ip::{CityDb, IpIntel};
+use unphish_intel::lures::LureDb;
+use unphish_signals::{claims, enrich, Context};
+
+/// What an analysis may use and how it reports.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Mask recipient addresses in the report (on by default: reports are meant to be shared).
+    pub mask_recipients: bool,
+    /// A MaxMind/DB-IP city database for city-level locations.
+    pub city_db: Option<PathBuf>,
+    /// A scoring file replacing the shipped weights and thresholds.
+    pub scoring_file: Option<PathBuf>,
+    pub limits: ExtractLimits,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { mask_recipients: true, city_db: None, scoring_file: None, limits: ExtractLimits::default() }
+    }
+}
+
+/// Why an analyzer could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("city database {path}: {message}")]
+    CityDb { path: String, message: String },
+    #[error("scoring file {path}: {message}")]
+    Scoring { path: String, message: String },
+}
+
+enum ScoringRef {
+    Embedded(&'static Scoring),
+    Owned(Box<Scoring>),
+}
+
+/// A ready-to-use analyser; cheap to share across threads.
+pub struct Analyzer {
+    ip: &'static IpIntel,
+    city: Option<CityDb>,
+    brands: &'static BrandDb,
+    lures: &'static LureDb,
+    scoring: ScoringRef,
+    options: Options,
+}
+
+impl Analyzer {
+    pub fn new(options: Options) -> Result<Analyzer, Error> {
+        let city = match &options.city_db {
+            Some(p) => Some(CityDb::open(p).map_err(|e| Error::CityDb { path: p.display().to_string(), message: e.to_string() })?),
+            None => None,
+        };
+        let scoring = match &options.scoring_file {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| Error::Scoring { path: p.display().to_string(), message: e.to_string() })?;
+                ScoringRef::Owned(Box::new(
+                    Scoring::from_toml(&text).map_err(|e| Error::Scoring { path: p.display().to_string(), message: e })?,
+                ))
+            }
+            None => ScoringRef::Embedded(Scoring::embedded()),
+        };
+        Ok(Analyzer {
+            ip: IpIntel::embedded(),
+            city,
+            brands: BrandDb::embedded(),
+            lures: LureDb::embedded(),
+            scoring,
+            options,
+        })
+    }
+
+    fn scoring(&self) -> &Scoring {
+        match &self.scoring {
+            ScoringRef::Embedded(s) => s,
+            ScoringRef::Owned(s) => s,
+        }
+    }
+
+    /// Extracts the evidence of a raw message (no judgement).
+    pub fn evidence(&self, raw: &[u8]) -> Evidence {
+        unphish_evidence::extract::extract_raw(raw, &self.options.limits)
+    }
+
+    /// Analyses one raw message. Never fails and never panics: an internal failure gives a report
+    /// that says so.
+    pub fn analyze(&self, raw: &[u8]) -> Report {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let ev = self.evidence(raw);
+            self.judge(&ev)
+        })) {
+            Ok(r) => r,
+            Err(_) => {
+                let mut ev = Evidence { language: "en".into(), ..Evidence::default() };
+                ev.defects.push(unphish_evidence::Defect::new(
+                    "internal.panic",
+                    "unphish failed while analysing this message; this is a bug, please report it with the message",
+                ));
+                self.judge(&ev)
+            }
+        }
+    }
+
+    /// Scores evidence and builds its report (nested messages included).
+    pub fn judge(&self, ev: &Evidence) -> Report {
+        let nested = ev.nested.iter().map(|n| self.judge(n)).collect();
+        let enrichment = enrich::enrich_offline(ev, self.ip, self.city.as_ref(), self.brands);
+        let claims = claims::derive(ev, &enrichment, self.brands, self.lures);
+        let cx = Context { evidence: ev, enrichment: &enrichment, claims: &claims, brands: self.brands, lures: self.lures };
+        let hits = unphish_signals::run_all(&cx);
+        let verdict = self.scoring().verdict(&hits);
+        unphish_report::build(unphish_report::BuildInput {
+            evidence: ev,
+            enrichment: &enrichment,
+            claims: &claims,
+            hits: &hits,
+            verdict: &verdict,
+            scoring: self.scoring(),
+            brands: self.brands,
+            mask_recipients: self.options.mask_recipients,
+            nested,
+        })
+    }
+}

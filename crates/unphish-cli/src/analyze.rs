@@ -1,0 +1,159 @@
+//! `unphish analyze`.
+
+use crate::inputs::{expand, Input};
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use unphish::text::Lang;
+use unphish::{Analyzer, Options, Report};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// A readable report (coloured on a terminal; plain when piped or NO_COLOR is set).
+    Text,
+    /// One JSON report (an array when several messages are given).
+    Json,
+    /// One JSON report per line, each with its input `file`.
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    /// The message's own language.
+    Auto,
+    Ja,
+    En,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FailOn {
+    /// Exit 1 when any message is judged phishing.
+    Phishing,
+    /// Exit 1 when any message is judged phishing or suspicious.
+    Suspicious,
+}
+
+#[derive(Args, Debug)]
+pub struct AnalyzeArgs {
+    /// .eml files, folders (every *.eml below them) or - for standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Report language for text output (JSON always carries both).
+    #[arg(long, value_enum, default_value = "auto")]
+    lang: LangArg,
+    /// Worker threads (default: all cores; 1 = a single worker).
+    #[arg(short = 'j', long = "threads", value_name = "N")]
+    threads: Option<usize>,
+    /// Exit with status 1 when a message reaches this verdict.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    fail_on: Option<FailOn>,
+    /// Show recipient addresses instead of masking them.
+    #[arg(long)]
+    no_mask: bool,
+    /// A city-level GeoIP database (MaxMind or DB-IP .mmdb) for city and coordinates.
+    #[arg(long, value_name = "FILE.mmdb")]
+    geoip_city: Option<PathBuf>,
+    /// Replace the shipped weights and thresholds with this scoring file (TOML).
+    #[arg(long, value_name = "FILE")]
+    scoring: Option<PathBuf>,
+}
+
+fn render(report: &Report, args: &AnalyzeArgs, multi: bool) -> Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(8192);
+    match args.format {
+        Format::Text => {
+            let lang = match args.lang {
+                LangArg::Auto => Lang::from_code(&report.language),
+                LangArg::Ja => Lang::Ja,
+                LangArg::En => Lang::En,
+            };
+            unphish::text::render(report, lang, &mut buf)?;
+        }
+        Format::Json => {
+            if multi {
+                serde_json::to_writer(&mut buf, report)?;
+            } else {
+                serde_json::to_writer_pretty(&mut buf, report)?;
+                buf.push(b'\n');
+            }
+        }
+        Format::Jsonl => {
+            serde_json::to_writer(&mut buf, report)?;
+            buf.push(b'\n');
+        }
+    }
+    Ok(buf)
+}
+
+pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
+    let inputs = expand(&args.inputs)?;
+    let analyzer = Analyzer::new(Options {
+        mask_recipients: !args.no_mask,
+        city_db: args.geoip_city.clone(),
+        scoring_file: args.scoring.clone(),
+        ..Options::default()
+    })?;
+    let threads = args.threads.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().context("cannot start worker threads")?;
+    let multi = inputs.len() > 1;
+    let mut out = anstream::stdout().lock();
+    let json_array = matches!(args.format, Format::Json) && multi;
+    if json_array {
+        out.write_all(b"[")?;
+    }
+    let mut read_errors = 0usize;
+    let mut worst: Option<unphish::Level> = None;
+    let mut first = true;
+    // Chunks keep memory bounded on huge folders while the output stays in input order.
+    for chunk in inputs.chunks(256) {
+        let results: Vec<Result<(Vec<u8>, unphish::Level), String>> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|input: &Input| {
+                    let raw = input.read().map_err(|e| format!("{}: {e}", input.label()))?;
+                    let mut report = analyzer.analyze(&raw);
+                    if multi || matches!(args.format, Format::Jsonl) || matches!(input, Input::File(_)) {
+                        report.file = Some(input.label());
+                    }
+                    let level = unphish::Level::parse(report.verdict.level).unwrap_or(unphish::Level::Clean);
+                    render(&report, &args, multi).map(|b| (b, level)).map_err(|e| format!("{}: {e}", input.label()))
+                })
+                .collect()
+        });
+        for r in results {
+            match r {
+                Ok((bytes, level)) => {
+                    if json_array && !first {
+                        out.write_all(b",\n")?;
+                    }
+                    first = false;
+                    out.write_all(&bytes)?;
+                    worst = Some(worst.map_or(level, |w| w.min(level)));
+                }
+                Err(e) => {
+                    read_errors += 1;
+                    eprintln!("unphish: {e}");
+                }
+            }
+        }
+    }
+    if json_array {
+        out.write_all(b"]\n")?;
+    }
+    out.flush()?;
+    if read_errors > 0 {
+        return Ok(ExitCode::from(2));
+    }
+    let failed = match (args.fail_on, worst) {
+        (Some(FailOn::Phishing), Some(unphish::Level::Phishing)) => true,
+        (Some(FailOn::Suspicious), Some(unphish::Level::Phishing | unphish::Level::Suspicious)) => true,
+        _ => false,
+    };
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

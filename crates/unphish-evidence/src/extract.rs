@@ -1,0 +1,254 @@
+//! Assembles [`Evidence`] from a parsed message: every extractor of this crate, in one pass.
+
+use crate::hops::{determine_origin, extract_hops, HopLimits};
+use crate::html::{scan_html, HtmlLimits};
+use crate::identity::extract_identity;
+use crate::links::{analyze, text_links, LinkLimits, RawLink};
+use crate::model::*;
+use mail_parser::{Address, HeaderValue, Message, MimeHeaders, PartType};
+use unphish_mime::{Limits, TextPart};
+
+/// Bounds for one message's extraction.
+#[derive(Debug, Clone)]
+pub struct ExtractLimits {
+    pub mime: Limits,
+    pub hops: HopLimits,
+    pub links: LinkLimits,
+    pub html: HtmlLimits,
+}
+
+impl Default for ExtractLimits {
+    fn default() -> Self {
+        ExtractLimits {
+            mime: Limits::default(),
+            hops: HopLimits::default(),
+            links: LinkLimits::default(),
+            html: HtmlLimits::default(),
+        }
+    }
+}
+
+/// Extracts the evidence of a raw message. Never fails: what cannot be read becomes a defect.
+pub fn extract_raw(raw: &[u8], limits: &ExtractLimits) -> Evidence {
+    let parsed = unphish_mime::parse(raw, &limits.mime);
+    let mut ev = match &parsed.message {
+        Some(msg) => extract(msg, limits, 0),
+        None => Evidence { language: "en".into(), ..Evidence::default() },
+    };
+    let mut defects = parsed.defects;
+    defects.append(&mut ev.defects);
+    ev.defects = defects;
+    ev
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const H: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(H[(b >> 4) as usize] as char);
+        s.push(H[(b & 15) as usize] as char);
+    }
+    s
+}
+
+fn hashes(data: &[u8]) -> (String, String, String) {
+    use md5::Digest as _;
+    let md5 = hex(&md5::Md5::digest(data));
+    let sha1 = hex(&sha1::Sha1::digest(data));
+    let sha256 = hex(&sha2::Sha256::digest(data));
+    (md5, sha1, sha256)
+}
+
+/// The message's language, as the report's default: Japanese when kana appear in the subject or
+/// the first text, otherwise English.
+fn guess_language(subject: Option<&str>, bodies: &[BodyText]) -> String {
+    let kana = |s: &str| s.chars().take(4000).any(|c| matches!(c, '\u{3040}'..='\u{30FF}'));
+    if subject.is_some_and(kana) || bodies.iter().any(|b| kana(&b.text)) { "ja".into() } else { "en".into() }
+}
+
+fn push_addresses(addr: Option<&Address<'_>>, out: &mut Vec<String>) {
+    let Some(addr) = addr else { return };
+    for a in addr.iter() {
+        if let Some(s) = a.address.as_deref() {
+            let s = s.trim().to_lowercase();
+            if s.contains('@') && !out.contains(&s) && out.len() < 100 {
+                out.push(s);
+            }
+        }
+    }
+}
+
+fn recipients(msg: &Message<'_>, hops: &[Hop]) -> Vec<String> {
+    let mut out = Vec::new();
+    push_addresses(msg.to(), &mut out);
+    push_addresses(msg.cc(), &mut out);
+    for h in msg.headers() {
+        let n = h.name.as_str();
+        if n.eq_ignore_ascii_case("Delivered-To") || n.eq_ignore_ascii_case("X-Original-To") || n.eq_ignore_ascii_case("Envelope-To") {
+            if let HeaderValue::Text(t) = &h.value {
+                let s = t.trim().trim_matches(['<', '>']).to_lowercase();
+                if s.contains('@') && !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+        }
+    }
+    for h in hops {
+        if let Some(f) = &h.for_addr {
+            let s = f.trim().trim_matches(['<', '>', ';']).to_lowercase();
+            if s.contains('@') && !out.contains(&s) && out.len() < 100 {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+/// Extracts the evidence of a parsed message; `depth` counts enclosing messages.
+pub fn extract(msg: &Message<'_>, limits: &ExtractLimits, depth: usize) -> Evidence {
+    let mut defects = Vec::new();
+    let subject = unphish_mime::header_text(msg, "Subject");
+    let headers = unphish_mime::raw_headers(msg);
+    let subject_raw = headers.iter().find(|h| h.name.eq_ignore_ascii_case("Subject")).map(|h| {
+        // Quote the decoded subject: the encoded-word form is unreadable as evidence.
+        match &subject {
+            Some(s) => format!("Subject: {s}"),
+            None => h.unfolded_line(),
+        }
+    });
+    let date = msg.date().map(|d| d.to_rfc3339());
+
+    let (mut hops, mut d) = extract_hops(msg, &limits.hops);
+    defects.append(&mut d);
+    let origin = determine_origin(&mut hops);
+    let (identity, mut d) = extract_identity(msg);
+    defects.append(&mut d);
+
+    let parts: Vec<TextPart> = unphish_mime::text_parts(msg, &limits.mime, &mut defects);
+    let mut raw_links: Vec<RawLink> = Vec::new();
+    let mut bodies = Vec::new();
+    let mut html = HtmlStats::default();
+    let mut links_cut = false;
+    let mut attachments = Vec::new();
+    for p in &parts {
+        if p.attachment {
+            continue;
+        }
+        if p.html {
+            let room = limits.html.max_links.saturating_sub(raw_links.len());
+            let scan = scan_html(&p.text, p.part, &HtmlLimits { max_links: room, ..limits.html });
+            links_cut |= scan.truncated && scan.links.len() >= room;
+            html.images += scan.stats.images;
+            html.remote_images += scan.stats.remote_images;
+            html.forms += scan.stats.forms;
+            html.scripts += scan.stats.scripts;
+            html.visible_chars += scan.stats.visible_chars;
+            html.hidden_chars += scan.stats.hidden_chars;
+            raw_links.extend(scan.links);
+            bodies.push(BodyText {
+                part: p.part,
+                content_type: "text/html".into(),
+                charset: p.charset.clone(),
+                charset_detected: p.detected,
+                text: scan.visible_text,
+                hidden_chars: scan.stats.hidden_chars,
+            });
+        } else {
+            links_cut |= text_links(&p.text, p.part, &limits.links, &mut raw_links);
+            bodies.push(BodyText {
+                part: p.part,
+                content_type: "text/plain".into(),
+                charset: p.charset.clone(),
+                charset_detected: p.detected,
+                text: p.text.clone(),
+                hidden_chars: 0,
+            });
+        }
+    }
+    if links_cut {
+        defects.push(Defect::new(
+            "limit.links",
+            format!("the message has more links than {}; only the first were examined", limits.links.max_links),
+        ));
+    }
+
+    let mut nested = Vec::new();
+    for (index, part) in msg.parts.iter().enumerate().take(limits.mime.max_parts) {
+        match &part.body {
+            PartType::Message(inner) => {
+                if depth + 1 > limits.mime.max_nested_messages {
+                    defects.push(Defect::new(
+                        "limit.nesting",
+                        format!("attached messages are nested deeper than {}; the deeper ones were not analysed", limits.mime.max_nested_messages),
+                    ));
+                } else if nested.len() < 16 {
+                    nested.push(extract(inner, limits, depth + 1));
+                }
+            }
+            PartType::Binary(_) | PartType::InlineBinary(_) => {
+                let data = part.contents();
+                let (md5, sha1, sha256) = hashes(data);
+                attachments.push(Attachment {
+                    part: index,
+                    name: part.attachment_name().map(str::to_string),
+                    content_type: part.content_type().map(|c| match c.subtype() {
+                        Some(s) => format!("{}/{}", c.ctype(), s),
+                        None => c.ctype().to_string(),
+                    }),
+                    size: data.len(),
+                    md5,
+                    sha1,
+                    sha256,
+                    html_form: false,
+                    html_script: false,
+                });
+            }
+            PartType::Text(_) | PartType::Html(_) if unphish_mime::is_attachment(part) || part.attachment_name().is_some() => {
+                let data = part.contents();
+                let (md5, sha1, sha256) = hashes(data);
+                let (mut form, mut script) = (false, false);
+                if matches!(part.body, PartType::Html(_)) || part.attachment_name().is_some_and(|n| n.to_ascii_lowercase().contains(".htm")) {
+                    let text = String::from_utf8_lossy(data);
+                    let scan = scan_html(&text, index, &HtmlLimits { max_links: 50, max_text_bytes: 64 * 1024 });
+                    form = scan.stats.forms > 0;
+                    script = scan.stats.scripts > 0;
+                }
+                attachments.push(Attachment {
+                    part: index,
+                    name: part.attachment_name().map(str::to_string),
+                    content_type: part.content_type().map(|c| match c.subtype() {
+                        Some(s) => format!("{}/{}", c.ctype(), s),
+                        None => c.ctype().to_string(),
+                    }),
+                    size: data.len(),
+                    md5,
+                    sha1,
+                    sha256,
+                    html_form: form,
+                    html_script: script,
+                });
+            }
+            _ => {}
+        }
+    }
+
+    let links: Vec<Link> = raw_links.into_iter().map(analyze).collect();
+    let recipients = recipients(msg, &hops);
+    let language = guess_language(subject.as_deref(), &bodies);
+    Evidence {
+        subject,
+        subject_raw,
+        date,
+        language,
+        hops,
+        origin,
+        identity,
+        links,
+        bodies,
+        html,
+        attachments,
+        recipients,
+        nested,
+        defects,
+    }
+}

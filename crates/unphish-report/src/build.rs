@@ -1,0 +1,390 @@
+//! Builds the report model from the stage outputs. All wording and masking happens here.
+
+use crate::mask::{defang_host, defang_url, Masker};
+use crate::model::*;
+use unphish_evidence::{Evidence, LinkKind, Location};
+use unphish_intel::brands::BrandDb;
+use unphish_intel::ip::{country_name, IpInfo, NetClass};
+use unphish_signals::{fill, Claims, Enrichment, Hit, Level, Scoring, Verdict};
+
+/// Everything the report is made from.
+pub struct BuildInput<'a> {
+    pub evidence: &'a Evidence,
+    pub enrichment: &'a Enrichment,
+    pub claims: &'a Claims,
+    pub hits: &'a [Hit],
+    pub verdict: &'a Verdict,
+    pub scoring: &'a Scoring,
+    pub brands: &'a BrandDb,
+    /// Mask recipient addresses (default true; the report is meant to be shared).
+    pub mask_recipients: bool,
+    pub nested: Vec<Report>,
+}
+
+fn bi(en: impl Into<String>, ja: impl Into<String>) -> Bilingual {
+    Bilingual { en: en.into(), ja: ja.into() }
+}
+
+fn class_str(c: NetClass) -> &'static str {
+    match c {
+        NetClass::Cloud => "cloud",
+        NetClass::Cdn => "cdn",
+        NetClass::MailProvider => "mail_provider",
+        NetClass::Isp => "isp",
+        NetClass::Private => "private",
+        NetClass::Unknown => "unknown",
+    }
+}
+
+/// "a rented server at Contabo (Germany)" in both languages.
+pub fn describe_network(info: &IpInfo) -> Bilingual {
+    let provider = info.provider.clone().or_else(|| info.as_org.clone()).unwrap_or_else(|| "an unknown network".into());
+    let (c_en, c_ja) = info
+        .country
+        .as_deref()
+        .map(|c| country_name(c).map(|(e, j)| (e.to_string(), j.to_string())).unwrap_or((c.to_string(), c.to_string())))
+        .unwrap_or_else(|| ("unknown country".into(), "国不明".into()));
+    match info.class {
+        NetClass::Cloud => bi(format!("a rented server at {provider} ({c_en})"), format!("{c_ja}にある {provider} のレンタルサーバー")),
+        NetClass::Cdn => bi(format!("the {provider} network ({c_en})"), format!("{provider} のネットワーク({c_ja})")),
+        NetClass::MailProvider => bi(format!("a mail service, {provider} ({c_en})"), format!("メールサービス {provider}({c_ja})")),
+        NetClass::Isp => bi(
+            format!("a home or mobile internet connection at {provider} ({c_en})"),
+            format!("{c_ja}の {provider} の一般向けインターネット回線"),
+        ),
+        NetClass::Private => bi("a private network address", "プライベートネットワークのアドレス"),
+        NetClass::Unknown => bi(format!("{provider} ({c_en})"), format!("{provider}({c_ja})")),
+    }
+}
+
+fn headline(level: Level) -> Bilingual {
+    match level {
+        Level::Phishing => bi(
+            "This is a phishing mail. Do not click its links or reply; delete it.",
+            "これは詐欺メールです。リンクを開いたり返信したりせず、削除してください。",
+        ),
+        Level::Suspicious => bi(
+            "This mail is suspicious. Do not use its links; check with the sender through their official site or app.",
+            "このメールは不審です。リンクは使わず、公式サイトや公式アプリで確認してください。",
+        ),
+        Level::Clean => bi(
+            "No signs of phishing were found. Stay careful with links that ask for passwords or payments.",
+            "詐欺の兆候は見つかりませんでした。パスワードや支払いを求めるリンクには引き続き注意してください。",
+        ),
+    }
+}
+
+fn location_parts(loc: &Location) -> (String, String) {
+    match loc {
+        Location::Header { name, index } => ("header".into(), if *index == 0 { name.clone() } else { format!("{name}[{index}]") }),
+        Location::Part { index } => ("part".into(), index.to_string()),
+        Location::Link { index } => ("link".into(), index.to_string()),
+        Location::Attachment { index } => ("attachment".into(), index.to_string()),
+    }
+}
+
+/// Defangs the URLs and attacker hosts inside a quoted line.
+fn defang_quote(q: &str, ev: &Evidence) -> String {
+    let mut out = q.to_string();
+    for l in ev.links.iter().take(200) {
+        if !l.raw.is_empty() && out.contains(&l.raw) {
+            out = out.replace(&l.raw, &defang_url(&l.raw));
+        }
+    }
+    if let Some(o) = &ev.origin {
+        if let Some(ip) = o.ip {
+            let s = ip.to_string();
+            out = out.replace(&format!("[{s}]"), &format!("[{}]", defang_host(&s)));
+            out = out.replace(&format!("({s})"), &format!("({})", defang_host(&s)));
+        }
+        if let Some(r) = &o.rdns {
+            out = out.replace(r.as_str(), &defang_host(r));
+        }
+    }
+    out
+}
+
+fn mailbox(m: &unphish_evidence::Mailbox, mk: &Masker) -> MailboxOut {
+    MailboxOut {
+        display_name: mk.opt(&m.display_name),
+        address: mk.opt(&m.address),
+        domain: m.domain.clone(),
+        registrable_domain: m.registrable_domain.clone(),
+        display_name_address: mk.opt(&m.display_name_address),
+        raw: mk.apply(&m.raw),
+    }
+}
+
+fn link_kind(k: LinkKind) -> &'static str {
+    match k {
+        LinkKind::Anchor => "anchor",
+        LinkKind::Area => "area",
+        LinkKind::Form => "form",
+        LinkKind::MetaRefresh => "meta_refresh",
+        LinkKind::Text => "text",
+    }
+}
+
+fn advice(level: Level, imp: &[ImpersonationOut], hosting: bool) -> Vec<Bilingual> {
+    if level == Level::Clean {
+        return Vec::new();
+    }
+    let mut v = vec![
+        bi(
+            "If you opened the link and typed a password: change it at once on the official site or app (not through this mail), and everywhere else you use the same password; turn on two-step verification.",
+            "リンクを開いてパスワードを入力してしまった場合は、このメールからではなく公式サイトや公式アプリで今すぐパスワードを変更し、同じパスワードを使っている他のサービスも変更して、二段階認証を有効にしてください。",
+        ),
+        bi(
+            "If you entered card or bank details: call your card issuer or bank now to stop the card and check for unknown payments.",
+            "カード情報や口座情報を入力してしまった場合は、すぐにカード会社や銀行に連絡してカードの利用停止を依頼し、身に覚えのない利用がないか確認してください。",
+        ),
+    ];
+    if hosting {
+        v.push(bi(
+            "If this concerns your server or mail account and you logged in: change the account password, then check for forwarding rules, new accounts and files you did not create.",
+            "サーバーやメールアカウントにログインしてしまった場合は、アカウントのパスワードを変更し、転送設定や見覚えのないアカウント・ファイルが追加されていないか確認してください。",
+        ));
+    }
+    for i in imp {
+        if let Some(url) = i.report_url.as_ref().or(i.official_url.as_ref()) {
+            v.push(bi(
+                format!("To check your {} account or report this mail, go to {}'s official page yourself: {url}", i.name.en, i.name.en),
+                format!("{} のアカウント確認やこのメールの報告は、ご自身で公式ページを開いて行ってください: {url}", i.name.ja),
+            ));
+        }
+    }
+    v.push(bi(
+        "Never use the links or phone numbers in a suspicious mail to check it; use a bookmark or the official app.",
+        "不審なメールの真偽を確かめるときは、メール内のリンクや電話番号ではなく、ブックマークや公式アプリを使ってください。",
+    ));
+    v
+}
+
+/// Builds the report.
+pub fn build(input: BuildInput<'_>) -> Report {
+    let ev = input.evidence;
+    let en = input.enrichment;
+    let mk = if input.mask_recipients { Masker::new(&ev.recipients) } else { Masker::default() };
+
+    let origin = ev.origin.as_ref().map(|o| {
+        let info = en.origin.clone().unwrap_or_default();
+        let country_name = info.country.as_deref().and_then(country_name).map(|(e, j)| bi(e, j));
+        OriginOut {
+            ip: o.ip.map(|i| i.to_string()),
+            ip_defanged: o.ip.map(|i| defang_host(&i.to_string())),
+            rdns: o.rdns.clone(),
+            helo: o.helo.clone(),
+            asn: info.asn,
+            as_org: info.as_org.clone(),
+            country: info.country.clone(),
+            country_name,
+            city: info.city.clone(),
+            lat: info.lat,
+            lon: info.lon,
+            provider: info.provider.clone(),
+            network_class: class_str(info.class).to_string(),
+            description: describe_network(&info),
+            authenticated_submission: o.authenticated,
+            received: mk.apply(&o.raw),
+            hop_index: o.hop_index,
+            why: bi(mk.apply(&o.why.en), mk.apply(&o.why.ja)),
+        }
+    });
+
+    let hops = ev
+        .hops
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let info = en.hops.get(i).and_then(|x| x.as_ref());
+            let mut hop = h.clone();
+            hop.raw = mk.apply(&hop.raw);
+            hop.for_addr = mk.opt(&hop.for_addr);
+            HopOut {
+                hop,
+                asn: info.and_then(|x| x.asn),
+                as_org: info.and_then(|x| x.as_org.clone()),
+                country: info.and_then(|x| x.country.clone()),
+            }
+        })
+        .collect();
+
+    let id = &ev.identity;
+    let sender = SenderOut {
+        from: id.from.as_ref().map(|m| mailbox(m, &mk)),
+        reply_to: id.reply_to.iter().map(|m| mailbox(m, &mk)).collect(),
+        return_path: id.return_path.as_ref().map(|m| mailbox(m, &mk)),
+        sender: id.sender.as_ref().map(|m| mailbox(m, &mk)),
+        message_id: mk.opt(&id.message_id),
+        message_id_domain: id.message_id_domain.clone(),
+        dkim_domains: id.dkim_domains.clone(),
+    };
+    let authentication = id
+        .auth
+        .iter()
+        .map(|a| AuthOut {
+            source: a.source.clone(),
+            authserv_id: a.authserv_id.clone(),
+            method: a.method.clone(),
+            result: a.result.clone(),
+            props: a.props.iter().map(|(k, v)| (k.clone(), mk.apply(v))).collect(),
+        })
+        .collect();
+
+    let counted: Vec<&str> = input.verdict.contributions.iter().map(|(i, _)| i.as_str()).collect();
+    let mut findings: Vec<FindingOut> = Vec::new();
+    for h in input.hits {
+        if !counted.contains(&h.id) {
+            continue;
+        }
+        let Some(meta) = unphish_signals::meta(h.id) else { continue };
+        let weight = input.scoring.weight(h.id).unwrap_or(0.0);
+        let vars: Vec<(&'static str, String)> = h.vars.iter().map(|(k, v)| (*k, mk.apply(v))).collect();
+        findings.push(FindingOut {
+            id: h.id.to_string(),
+            slug: meta.slug.to_string(),
+            group: meta.group.as_str().to_string(),
+            confidence: format!("{:?}", meta.confidence).to_lowercase(),
+            weight,
+            title: bi(fill(meta.title.en, &vars), fill(meta.title.ja, &vars)),
+            explanation: bi(fill(meta.explain.en, &vars), fill(meta.explain.ja, &vars)),
+            evidence: h
+                .evidence
+                .iter()
+                .map(|c| {
+                    let (kind, at) = location_parts(&c.location);
+                    let quote = mk.apply(&c.quote);
+                    EvidenceOut { kind, at, quote_defanged: defang_quote(&quote, ev), quote }
+                })
+                .collect(),
+        });
+    }
+    // Strongest reasons first; equal weights keep the registry order.
+    findings.sort_by(|a, b| b.weight.partial_cmp(&a.weight).unwrap_or(std::cmp::Ordering::Equal));
+
+    let links = ev
+        .links
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let intel = en.links.get(i);
+            let url = mk.apply(&l.url);
+            let cited: Vec<String> = input
+                .hits
+                .iter()
+                .filter(|h| h.evidence.iter().any(|c| c.location == Location::Link { index: i }))
+                .map(|h| h.id.to_string())
+                .collect();
+            LinkOut {
+                url_defanged: defang_url(&url),
+                url,
+                raw: mk.apply(&l.raw),
+                text: mk.opt(&l.text),
+                kind: link_kind(l.kind).into(),
+                host_defanged: l.host.as_deref().map(defang_host),
+                host: l.host.clone(),
+                host_unicode: l.host_unicode.clone(),
+                registrable_domain: l.registrable_domain.clone(),
+                ip: l.ip.map(|i| i.to_string()),
+                host_class: intel
+                    .map(|x| serde_json::to_value(x.host_class).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())
+                    .unwrap_or_default(),
+                owner: intel.and_then(|x| x.owner.clone()),
+                defanged_in_mail: l.defanged,
+                parse_error: l.parse_error.clone(),
+                findings: cited,
+            }
+        })
+        .collect();
+
+    // A brand counts as impersonated when a brand finding names it.
+    let mut brand_ids: Vec<String> = Vec::new();
+    for h in input.hits.iter().filter(|h| counted.contains(&h.id)) {
+        if let Some((_, b)) = h.vars.iter().find(|(k, _)| *k == "brand_id") {
+            if !brand_ids.contains(b) {
+                brand_ids.push(b.clone());
+            }
+        }
+    }
+    let mut hosting = false;
+    let impersonation: Vec<ImpersonationOut> = brand_ids
+        .iter()
+        .filter_map(|bid| {
+            let idx = input.brands.by_id(bid)?;
+            let b = input.brands.get(idx);
+            hosting |= b.category.to_lowercase().contains("host");
+            let sources = input
+                .claims
+                .brands
+                .iter()
+                .filter(|c| &c.id == bid)
+                .flat_map(|c| c.sources.iter())
+                .map(|s| ClaimSourceOut { field: s.field.to_string(), matched: mk.apply(&s.matched), quote: mk.apply(&s.quote) })
+                .collect();
+            Some(ImpersonationOut {
+                brand: b.id.clone(),
+                name: bi(b.name_en.clone(), b.name_ja.clone().unwrap_or_else(|| b.name_en.clone())),
+                category: b.category.clone(),
+                official_url: b.official_url.clone(),
+                report_url: b.report_url.clone(),
+                legitimate_domains: b.domains.clone(),
+                sources,
+            })
+        })
+        .collect();
+
+    let attachments = ev
+        .attachments
+        .iter()
+        .map(|a| AttachmentOut {
+            name: a.name.clone(),
+            content_type: a.content_type.clone(),
+            size: a.size,
+            md5: a.md5.clone(),
+            sha1: a.sha1.clone(),
+            sha256: a.sha256.clone(),
+        })
+        .collect();
+
+    let body = ev
+        .bodies
+        .iter()
+        .find(|b| b.content_type == "text/plain" && !b.text.trim().is_empty())
+        .or_else(|| ev.bodies.iter().find(|b| !b.text.trim().is_empty()))
+        .map(|b| mk.apply(&unphish_signals::excerpt(b.text.trim(), 1500)));
+
+    let level = input.verdict.level;
+    let (p, s) = input.scoring.thresholds();
+    Report {
+        schema: crate::SCHEMA,
+        file: None,
+        language: ev.language.clone(),
+        verdict: VerdictOut {
+            level: level.as_str(),
+            score: input.verdict.score,
+            headline: headline(level),
+            thresholds: Thresholds { phishing: p, suspicious: s },
+            cancelled: input.verdict.cancelled.iter().map(|(id, r)| Cancelled { id: id.clone(), reason: r.clone() }).collect(),
+        },
+        subject: mk.opt(&ev.subject),
+        date: ev.date.clone(),
+        origin,
+        hops,
+        sender,
+        authentication,
+        links,
+        advice: advice(level, &impersonation, hosting),
+        impersonation,
+        findings,
+        attachments,
+        body_excerpt: body,
+        defects: ev.defects.clone(),
+        nested: input.nested,
+        data: DataOut {
+            scoring: input.verdict.scoring_version.clone(),
+            intel: en.data.clone(),
+            skipped_online: en.skipped_online.iter().map(|s| s.to_string()).collect(),
+            unphish_version: env!("CARGO_PKG_VERSION"),
+        },
+    }
+}

@@ -1,0 +1,173 @@
+//! The terminal report: the seed posts in miniature. Verdict first, then the reasons with their
+//! evidence, then where it came from, who it claims to be, and where the links go.
+//!
+//! Styling uses ANSI codes through `anstyle`; the caller's stream (anstream) strips them when the
+//! output is not a terminal or `NO_COLOR` is set. Attacker indicators are printed defanged.
+
+use crate::model::{Bilingual, Report};
+use anstyle::{AnsiColor, Style};
+use std::io::{self, Write};
+
+/// Report language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Ja,
+}
+
+impl Lang {
+    pub fn pick<'a>(self, b: &'a Bilingual) -> &'a str {
+        match self {
+            Lang::En => &b.en,
+            Lang::Ja => &b.ja,
+        }
+    }
+    /// The language of a message code (`ja` → Japanese, anything else → English).
+    pub fn from_code(code: &str) -> Lang {
+        if code == "ja" { Lang::Ja } else { Lang::En }
+    }
+}
+
+struct L {
+    lang: Lang,
+}
+
+impl L {
+    fn t<'a>(&self, en: &'a str, ja: &'a str) -> &'a str {
+        match self.lang {
+            Lang::En => en,
+            Lang::Ja => ja,
+        }
+    }
+}
+
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+
+fn level_style(level: &str) -> Style {
+    match level {
+        "phishing" => Style::new().bold().fg_color(Some(AnsiColor::Red.into())),
+        "suspicious" => Style::new().bold().fg_color(Some(AnsiColor::Yellow.into())),
+        _ => Style::new().bold().fg_color(Some(AnsiColor::Green.into())),
+    }
+}
+
+/// Writes the report as text.
+pub fn render(r: &Report, lang: Lang, w: &mut dyn Write) -> io::Result<()> {
+    let l = L { lang };
+    let st = level_style(r.verdict.level);
+    if let Some(f) = &r.file {
+        writeln!(w, "{DIM}== {f}{DIM:#}")?;
+    }
+    let verdict_word = match (r.verdict.level, lang) {
+        ("phishing", Lang::Ja) => "詐欺メール",
+        ("suspicious", Lang::Ja) => "不審なメール",
+        ("clean", Lang::Ja) => "問題なし",
+        ("phishing", _) => "PHISHING",
+        ("suspicious", _) => "SUSPICIOUS",
+        _ => "CLEAN",
+    };
+    writeln!(w, "{st}{verdict_word}{st:#}  {}  ({} {:.1})", lang.pick(&r.verdict.headline), l.t("score", "スコア"), r.verdict.score)?;
+    writeln!(w)?;
+    if let Some(s) = &r.subject {
+        writeln!(w, "{BOLD}{}{BOLD:#} {s}", l.t("Subject:", "件名:"))?;
+    }
+    if let Some(f) = &r.sender.from {
+        writeln!(w, "{BOLD}{}{BOLD:#} {}", l.t("From:", "差出人:"), f.raw.trim_start_matches("From:").trim())?;
+    }
+    if !r.findings.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "{BOLD}{}{BOLD:#}", l.t("Why", "判断の理由"))?;
+        for (i, f) in r.findings.iter().enumerate() {
+            let sign = if f.weight < 0.0 { "−" } else { "•" };
+            writeln!(w, " {sign} {}  {DIM}[{} {:+.1}]{DIM:#}", lang.pick(&f.title), f.id, f.weight)?;
+            writeln!(w, "   {}", lang.pick(&f.explanation))?;
+            for e in &f.evidence {
+                writeln!(w, "   {DIM}{} {}:{DIM:#} {}", l.t("evidence", "根拠"), e.at, e.quote_defanged)?;
+            }
+            if i + 1 < r.findings.len() {
+                writeln!(w)?;
+            }
+        }
+    }
+    if !r.impersonation.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "{BOLD}{}{BOLD:#}", l.t("Impersonated", "なりすまされた相手"))?;
+        for i in &r.impersonation {
+            let fields: Vec<&str> = i.sources.iter().map(|s| s.field.as_str()).collect();
+            writeln!(w, " • {} ({})  {DIM}{}{DIM:#}", lang.pick(&i.name), i.brand, fields.join(", "))?;
+            if !i.legitimate_domains.is_empty() {
+                writeln!(w, "   {} {}", l.t("real domains:", "本物のドメイン:"), i.legitimate_domains.join(", "))?;
+            }
+        }
+    }
+    if let Some(o) = &r.origin {
+        writeln!(w)?;
+        writeln!(w, "{BOLD}{}{BOLD:#}", l.t("Where it really came from", "本当の送信元"))?;
+        writeln!(
+            w,
+            " {} {}  {}",
+            o.ip_defanged.as_deref().unwrap_or("?"),
+            o.rdns.as_deref().map(crate::mask::defang_host).unwrap_or_default(),
+            lang.pick(&o.description)
+        )?;
+        let asn = o.asn.map(|a| format!("AS{a}")).unwrap_or_default();
+        let place = [o.country.clone(), o.city.clone()].into_iter().flatten().collect::<Vec<_>>().join(" / ");
+        writeln!(w, " {asn} {}  {place}", o.as_org.as_deref().unwrap_or(""))?;
+        if let Some(h) = &o.helo {
+            writeln!(w, " HELO {h}")?;
+        }
+        writeln!(w, " {DIM}{}{DIM:#}", crate::build_defang_line(&o.received, o))?;
+        writeln!(w, " {}", lang.pick(&o.why))?;
+        writeln!(w, " {DIM}{} {}{DIM:#}", r.hops.len(), l.t("Received hops in the header", "件の Received ヘッダー"))?;
+    }
+    if !r.authentication.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "{BOLD}{}{BOLD:#}", l.t("Authentication (as recorded by the receiving side)", "認証結果(受信側の記録)"))?;
+        let mut line = Vec::new();
+        for a in r.authentication.iter().take(8) {
+            line.push(format!("{}={}", a.method, a.result));
+        }
+        writeln!(w, " {}", line.join("  "))?;
+    }
+    if !r.links.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "{BOLD}{}{BOLD:#}", l.t("Links", "リンク"))?;
+        for k in r.links.iter().take(20) {
+            let text = k.text.as_deref().filter(|t| !t.is_empty()).map(|t| format!("「{}」 → ", crate::short(t, 60))).unwrap_or_default();
+            let flag = if k.findings.is_empty() { String::new() } else { format!("  {DIM}[{}]{DIM:#}", k.findings.join(", ")) };
+            writeln!(w, " • {text}{}{flag}", k.url_defanged)?;
+        }
+        if r.links.len() > 20 {
+            writeln!(w, " … {} {}", r.links.len() - 20, l.t("more", "件省略"))?;
+        }
+    }
+    if !r.attachments.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "{BOLD}{}{BOLD:#}", l.t("Attachments", "添付ファイル"))?;
+        for a in &r.attachments {
+            writeln!(w, " • {} ({} bytes) sha256 {}", a.name.as_deref().unwrap_or("-"), a.size, a.sha256)?;
+        }
+    }
+    if !r.advice.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "{BOLD}{}{BOLD:#}", l.t("If you already clicked", "もしクリックしてしまったら"))?;
+        for a in &r.advice {
+            writeln!(w, " • {}", lang.pick(a))?;
+        }
+    }
+    if !r.defects.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "{BOLD}{}{BOLD:#}", l.t("Problems with the message itself", "メール自体の不備"))?;
+        for d in &r.defects {
+            writeln!(w, " • {} {DIM}({}){DIM:#}", d.detail, d.code)?;
+        }
+    }
+    for n in &r.nested {
+        writeln!(w)?;
+        writeln!(w, "{BOLD}{}{BOLD:#}", l.t("Attached message", "添付されたメール"))?;
+        render(n, lang, w)?;
+    }
+    writeln!(w)?;
+    Ok(())
+}

@@ -1,0 +1,75 @@
+//! BRAND-001 brand-impersonation: the mail presents itself as a brand (sender name, footer, a brand
+//! domain in the address's local part) but the sending domain is not the brand's.
+//!
+//! The most common phishing shape of all: "Amazon" <random@unrelated.example>. Legitimate brand mail
+//! comes from a domain the brand owns; resellers and news mail that merely mention a brand in the
+//! subject or text are not caught here.
+
+use crate::claims::BrandClaim;
+use crate::{Cite, Confidence, Context, Group, Hit, Signal, SignalMeta, Text};
+
+pub struct BrandImpersonation;
+
+static META: SignalMeta = SignalMeta {
+    id: "BRAND-001",
+    slug: "brand-impersonation",
+    group: Group::Brand,
+    confidence: Confidence::High,
+    needs_network: false,
+    title: Text { en: "Pretends to be {brand}", ja: "{brand_ja} を名乗っています" },
+    explain: Text {
+        en: "The mail presents itself as {brand} ({where}), but it was sent from {from_domain}, which does not belong to {brand}.",
+        ja: "このメールは {brand_ja} を装っています({where_ja})が、送信元の {from_domain} は {brand_ja} のドメインではありません。",
+    },
+};
+
+pub(crate) fn where_text(c: &BrandClaim, strong_only: bool) -> (String, String) {
+    let mut en: Vec<&str> = Vec::new();
+    let mut ja: Vec<&str> = Vec::new();
+    for s in c.sources.iter().filter(|s| !strong_only || s.is_strong()) {
+        let (e, j) = match s.field {
+            "display_name" => ("sender name", "差出人名"),
+            "from_address" => ("sender address", "差出人アドレス"),
+            "subject" => ("subject", "件名"),
+            "footer" => ("copyright footer", "著作権表示"),
+            "link_text" => ("link text", "リンクの文字"),
+            _ => ("body", "本文"),
+        };
+        if !en.contains(&e) {
+            en.push(e);
+            ja.push(j);
+        }
+    }
+    (en.join(", "), ja.join("、"))
+}
+
+impl Signal for BrandImpersonation {
+    fn meta(&self) -> &'static SignalMeta {
+        &META
+    }
+    fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
+        for c in &cx.claims.brands {
+            if c.from_owned {
+                continue;
+            }
+            let strong: Vec<_> =
+                c.sources.iter().filter(|s| matches!(s.field, "display_name" | "footer" | "from_address")).collect();
+            if strong.is_empty() {
+                continue;
+            }
+            let b = cx.brands.get(c.brand);
+            let (w_en, w_ja) = where_text(c, true);
+            let mut hit = Hit::new(&META)
+                .var("brand", b.name_en.clone())
+                .var("brand_ja", b.name_ja.clone().unwrap_or_else(|| b.name_en.clone()))
+                .var("brand_id", c.id.clone())
+                .var("where", w_en)
+                .var("where_ja", w_ja)
+                .var("from_domain", cx.claims.from_domain.clone().unwrap_or_else(|| "?".into()));
+            for s in strong {
+                hit = hit.cite(Cite { location: s.location.clone(), quote: s.quote.clone() });
+            }
+            hits.push(hit);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! BRAND-003 lookalike-domain: the sender or a link uses a domain made to look like a brand's
+//! (`amaz0n.co.jp`, Cyrillic letters, `brand-secure-login.com`).
+
+use super::util::link_quote;
+use crate::{Cite, Confidence, Context, Group, Hit, Signal, SignalMeta, Text};
+
+pub struct LookalikeDomain;
+
+static META: SignalMeta = SignalMeta {
+    id: "BRAND-003",
+    slug: "lookalike-domain",
+    group: Group::Brand,
+    confidence: Confidence::High,
+    needs_network: false,
+    title: Text { en: "{domain} imitates {real}", ja: "{domain} は {real} に似せたドメインです" },
+    explain: Text {
+        en: "{domain} is not {brand}'s domain {real}; it is built to be mistaken for it at a glance.",
+        ja: "{domain} は {brand_ja} の本物のドメイン {real} ではなく、一目で見間違えるように作られています。",
+    },
+};
+
+impl Signal for LookalikeDomain {
+    fn meta(&self) -> &'static SignalMeta {
+        &META
+    }
+    fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
+        let mut seen: Vec<String> = Vec::new();
+        let mut push = |domain: &str, cite: Cite, hits: &mut Vec<Hit>| {
+            if seen.iter().any(|s| s == domain) {
+                return;
+            }
+            if let Some((b, real)) = cx.brands.lookalike_of(domain) {
+                seen.push(domain.to_string());
+                let brand = cx.brands.get(b);
+                hits.push(
+                    Hit::new(&META)
+                        .var("domain", domain)
+                        .var("real", real)
+                        .var("brand", brand.name_en.clone())
+                        .var("brand_ja", brand.name_ja.clone().unwrap_or_else(|| brand.name_en.clone()))
+                        .var("brand_id", brand.id.clone())
+                        .cite(cite),
+                );
+            }
+        };
+        if let Some(f) = &cx.evidence.identity.from {
+            if let Some(reg) = &f.registrable_domain {
+                push(reg, Cite::header("From", 0, f.raw.clone()), hits);
+            }
+        }
+        for (i, l) in cx.evidence.links.iter().enumerate().take(200) {
+            if let Some(reg) = &l.registrable_domain {
+                push(reg, Cite::link(i, link_quote(l)), hits);
+            }
+        }
+    }
+}

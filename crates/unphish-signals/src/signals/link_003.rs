@@ -1,0 +1,69 @@
+//! LINK-003 brand-domain-in-url: a brand's real domain is planted in the path, query or a
+//! sub-domain label of an unrelated host.
+//!
+//! `solarpivotpower.com/wp-includes/js/kagoya.net/` (seed 2) and `www.smbc-card.com.dcaynf.com`: the
+//! brand's domain is there to be read, the host is someone else's, often a hacked WordPress site.
+
+use super::util::link_quote;
+use crate::{Cite, Confidence, Context, Group, Hit, Signal, SignalMeta, Text};
+
+pub struct BrandDomainInUrl;
+
+static META: SignalMeta = SignalMeta {
+    id: "LINK-003",
+    slug: "brand-domain-in-url",
+    group: Group::Link,
+    confidence: Confidence::High,
+    needs_network: false,
+    title: Text { en: "{brand_domain} is only part of the address; the site is {host}", ja: "{brand_domain} はアドレスの一部にすぎず、実際のサイトは {host} です" },
+    explain: Text {
+        en: "The link contains {brand}'s domain {brand_domain} as {where} of {host}. The site that opens is {registrable}, not {brand}.",
+        ja: "リンクには {brand_ja} のドメイン {brand_domain} が含まれていますが、それは {host} の{where_ja}に置かれているだけです。開くのは {brand_ja} ではなく {registrable} のサイトです。",
+    },
+};
+
+impl Signal for BrandDomainInUrl {
+    fn meta(&self) -> &'static SignalMeta {
+        &META
+    }
+    fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
+        let mut seen: Vec<(usize, String)> = Vec::new();
+        for (i, l) in cx.evidence.links.iter().enumerate().take(500) {
+            let (Some(host), Some(reg)) = (&l.host, &l.registrable_domain) else { continue };
+            if cx.brands.owner_of(host).is_some() {
+                continue;
+            }
+            // Where in the URL: the labels of the host before the registrable domain, then path and query.
+            let sub = host.strip_suffix(reg.as_str()).unwrap_or("").trim_end_matches('.');
+            let parts = [
+                (sub, "a sub-domain", "サブドメイン"),
+                (l.path.as_deref().unwrap_or(""), "the path", "パス"),
+                (l.query.as_deref().unwrap_or(""), "the query", "クエリ"),
+            ];
+            for (text, w_en, w_ja) in parts {
+                if text.is_empty() {
+                    continue;
+                }
+                for (b, dom, _, _) in cx.brands.domains_in(text) {
+                    if seen.iter().any(|(sb, sd)| *sb == b && *sd == dom) {
+                        continue;
+                    }
+                    seen.push((b, dom.clone()));
+                    let brand = cx.brands.get(b);
+                    hits.push(
+                        Hit::new(&META)
+                            .var("brand", brand.name_en.clone())
+                            .var("brand_ja", brand.name_ja.clone().unwrap_or_else(|| brand.name_en.clone()))
+                            .var("brand_id", brand.id.clone())
+                            .var("brand_domain", dom)
+                            .var("host", host.clone())
+                            .var("registrable", reg.clone())
+                            .var("where", w_en)
+                            .var("where_ja", w_ja)
+                            .cite(Cite::link(i, link_quote(l))),
+                    );
+                }
+            }
+        }
+    }
+}

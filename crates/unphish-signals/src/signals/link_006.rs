@@ -1,0 +1,54 @@
+//! LINK-006 hidden-behind-host-service: a link goes through a URL shortener, free web hosting or a
+//! dynamic-DNS name.
+//!
+//! Shorteners hide the destination; free hosting and dynamic DNS give a phisher a throw-away site
+//! in minutes. Brands link to their own domains (official shorteners such as r10.to are owned by
+//! the brand and are not in the lists).
+
+use super::util::{is_clickable, link_quote};
+use crate::{Cite, Confidence, Context, Group, Hit, Signal, SignalMeta, Text};
+use unphish_intel::hosts::HostClass;
+
+pub struct HiddenBehindHostService;
+
+static META: SignalMeta = SignalMeta {
+    id: "LINK-006",
+    slug: "hidden-behind-host-service",
+    group: Group::Link,
+    confidence: Confidence::Medium,
+    needs_network: false,
+    title: Text { en: "A link uses {service_en} ({host})", ja: "リンクに{service_ja}({host})が使われています" },
+    explain: Text {
+        en: "{host} is {service_en}: anyone can create an address there for free in minutes, and the real destination is hidden or disposable.",
+        ja: "{host} は{service_ja}で、誰でも無料ですぐにアドレスを作れます。本当の行き先が隠されているか、使い捨てのサイトです。",
+    },
+};
+
+impl Signal for HiddenBehindHostService {
+    fn meta(&self) -> &'static SignalMeta {
+        &META
+    }
+    fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
+        for (i, l) in cx.evidence.links.iter().enumerate() {
+            if !is_clickable(l) && l.kind != unphish_evidence::LinkKind::Text {
+                continue;
+            }
+            let Some(intel) = cx.enrichment.links.get(i) else { continue };
+            let (en, ja) = match intel.host_class {
+                HostClass::Shortener => ("a URL shortener", "短縮URLサービス"),
+                HostClass::FreeHosting => ("a free hosting service", "無料ホスティングサービス"),
+                HostClass::DynamicDns => ("a dynamic-DNS name", "ダイナミックDNS"),
+                HostClass::IpfsGateway => ("an IPFS gateway", "IPFSゲートウェイ"),
+                _ => continue,
+            };
+            hits.push(
+                Hit::new(&META)
+                    .var("service_en", en)
+                    .var("service_ja", ja)
+                    .var("host", l.host.clone().unwrap_or_default())
+                    .cite(Cite::link(i, link_quote(l))),
+            );
+            return;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! Shared body of the lure-language signals: fire when the claims hold a strong phrase of the
+//! given categories (or two different weak ones), citing where each was found.
+
+use crate::claims::LureFound;
+use crate::{Cite, Context, Hit, SignalMeta};
+use unphish_intel::lures::LureCategory;
+
+pub fn check(meta: &'static SignalMeta, cats: &[LureCategory], cx: &Context<'_>, hits: &mut Vec<Hit>) {
+    let found: Vec<&LureFound> = cx.claims.lures.iter().filter(|l| cats.contains(&l.hit.category)).collect();
+    let strong: Vec<&&LureFound> = found.iter().filter(|l| l.hit.strength == "strong").collect();
+    let mut weak_ids: Vec<&str> = found.iter().filter(|l| l.hit.strength != "strong").map(|l| l.hit.id.as_str()).collect();
+    weak_ids.sort();
+    weak_ids.dedup();
+    let chosen: Vec<&LureFound> = if !strong.is_empty() {
+        strong.into_iter().copied().take(3).collect()
+    } else if weak_ids.len() >= 2 {
+        found.into_iter().take(3).collect()
+    } else {
+        return;
+    };
+    let phrases: Vec<String> = chosen.iter().map(|l| format!("「{}」", l.hit.phrase)).collect();
+    let mut hit = Hit::new(meta).var("phrases", phrases.join(" "));
+    for l in chosen {
+        hit = hit.cite(Cite { location: l.location.clone(), quote: crate::excerpt(&l.context, 200) });
+    }
+    hits.push(hit);
+}

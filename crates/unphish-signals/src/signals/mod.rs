@@ -1,0 +1,73 @@
+//! The signal registry: one file per signal, one line here each.
+
+mod util;
+mod lure_common;
+
+mod auth_001;
+mod auth_002;
+mod auth_003;
+mod auth_004;
+mod brand_001;
+mod brand_002;
+mod brand_003;
+mod brand_004;
+mod ident_001;
+mod ident_002;
+mod link_001;
+mod link_002;
+mod link_003;
+mod link_004;
+mod link_005;
+mod link_006;
+mod link_007;
+mod link_008;
+mod lure_001;
+mod lure_002;
+mod lure_003;
+mod lure_004;
+pub mod orig_001;
+mod orig_002;
+pub mod orig_003;
+mod orig_004;
+mod struct_001;
+mod struct_002;
+mod struct_003;
+mod struct_004;
+mod struct_005;
+
+use crate::Signal;
+
+/// Every signal, in report order.
+pub static ALL: &[&dyn Signal] = &[
+    &orig_001::SenderDomainNotOrigin,
+    &orig_002::OriginRentedServer,
+    &orig_003::HeloNotAHostname,
+    &orig_004::OriginWithoutReverseDns,
+    &auth_001::DmarcFail,
+    &auth_002::SpfFail,
+    &auth_003::CompauthFail,
+    &auth_004::SenderAuthenticated,
+    &ident_001::ReplyToElsewhere,
+    &ident_002::DisplayNameShowsOtherAddress,
+    &brand_001::BrandImpersonation,
+    &brand_002::BrandDomainSpoofed,
+    &brand_003::LookalikeDomain,
+    &brand_004::BrandNamedByUnrelatedSender,
+    &link_001::LinkTextShowsOtherDomain,
+    &link_002::LureLinkToUnrelatedHost,
+    &link_003::BrandDomainInUrl,
+    &link_004::CmsPathOnUnrelatedSite,
+    &link_005::RecipientAddressInUrl,
+    &link_006::HiddenBehindHostService,
+    &link_007::IpAddressUrl,
+    &link_008::DeceptiveUnicodeHost,
+    &lure_001::SubjectSpamTag,
+    &lure_002::PressureLanguage,
+    &lure_003::AccountOrCredentialRequest,
+    &lure_004::MoneyOrParcelBait,
+    &struct_001::HtmlAttachment,
+    &struct_002::HiddenText,
+    &struct_003::ImageOnlyBody,
+    &struct_004::DangerousAttachment,
+    &struct_005::FormInBody,
+];
