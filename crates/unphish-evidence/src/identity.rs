@@ -6,6 +6,7 @@
 
 use crate::auth::{parse_authentication_results, parse_dkim_domain, parse_received_spf};
 use crate::model::{AuthResult, Defect, Identity, Mailbox};
+use mail_parser::parsers::MessageStream;
 use mail_parser::{Addr, Header, HeaderValue, Message};
 use std::borrow::Cow;
 use std::net::IpAddr;
@@ -56,9 +57,10 @@ pub fn extract_identity(msg: &Message<'_>) -> (Identity, Vec<Defect>) {
                 message_id_seen = true;
                 let mid = match &header.value {
                     HeaderValue::Text(text) => text.trim().to_owned(),
-                    HeaderValue::TextList(list) => {
-                        list.first().map(|t| t.trim().to_owned()).unwrap_or_default()
-                    }
+                    HeaderValue::TextList(list) => list
+                        .first()
+                        .map(|t| t.trim().to_owned())
+                        .unwrap_or_default(),
                     _ => raw_value(msg, header)
                         .trim()
                         .trim_start_matches('<')
@@ -83,14 +85,15 @@ pub fn extract_identity(msg: &Message<'_>) -> (Identity, Vec<Defect>) {
             }
             "authentication-results" | "arc-authentication-results" => {
                 let raw = raw_line(msg, header);
-                let results = parse_authentication_results(&raw_value(msg, header), &name, &raw);
+                let results =
+                    parse_authentication_results(&decoded_value(msg, header), &name, &raw);
                 push_auth(&mut id.auth, results);
             }
             "received-spf" => {
                 let raw = raw_line(msg, header);
                 push_auth(
                     &mut id.auth,
-                    parse_received_spf(&raw_value(msg, header), &raw),
+                    parse_received_spf(&decoded_value(msg, header), &raw),
                 );
             }
             _ => {}
@@ -132,8 +135,8 @@ pub fn extract_identity(msg: &Message<'_>) -> (Identity, Vec<Defect>) {
             match &mailbox {
                 Some(m) if m.address.is_some() && recovered => defects.push(defect(
                     "from.unparsed",
-                    "The From header could not be split into display name and address; the \
-                     address was recovered from the raw text.",
+                    "The From header is malformed: it could not be split cleanly into display \
+                     name and address, so the address was recovered from the raw text.",
                 )),
                 Some(m) if m.address.is_some() => {}
                 _ => defects.push(defect(
@@ -164,10 +167,17 @@ pub fn mailbox_from(display_name: Option<&str>, address: Option<&str>, raw: &str
 
 /// [`mailbox_from`], also telling whether the address had to be recovered from a bad split.
 fn build_mailbox(display_name: Option<&str>, address: Option<&str>, raw: &str) -> (Mailbox, bool) {
-    let mut name = display_name.map(clean_display_name).filter(|n| !n.is_empty());
+    let mut name = display_name
+        .map(clean_display_name)
+        .filter(|n| !n.is_empty());
     let mut recovered = false;
     let mut addr = address
-        .map(|a| a.trim().trim_start_matches('<').trim_end_matches('>').trim())
+        .map(|a| {
+            a.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .trim()
+        })
         .filter(|a| !a.is_empty())
         .map(str::to_owned);
 
@@ -192,13 +202,12 @@ fn build_mailbox(display_name: Option<&str>, address: Option<&str>, raw: &str) -
     let domain = addr
         .as_deref()
         .and_then(|a| a.rsplit_once('@'))
-        .map(|(_, d)| d.trim().to_lowercase())
+        // `<service@stayfriends.de.>` (seen in a German campaign): the root dot names the same
+        // domain.
+        .map(|(_, d)| d.trim().trim_end_matches('.').to_lowercase())
         .filter(|d| !d.is_empty());
     let registrable_domain = domain.as_deref().and_then(registrable_domain);
-    let display_name_address = name
-        .as_deref()
-        .and_then(find_address)
-        .map(|(_, _, a)| a);
+    let display_name_address = name.as_deref().and_then(find_address).map(|(_, _, a)| a);
     let mailbox = Mailbox {
         display_name: name,
         address: addr,
@@ -210,18 +219,19 @@ fn build_mailbox(display_name: Option<&str>, address: Option<&str>, raw: &str) -
     (mailbox, recovered)
 }
 
-/// The mailboxes of an address header, and whether any had to be recovered from the raw text.
+/// The mailboxes of an address header, and whether the header was malformed (an address had to
+/// be recovered from the raw text, or stray text stood beside the mailbox).
 fn header_mailboxes(msg: &Message<'_>, header: &Header<'_>, raw: &str) -> (Vec<Mailbox>, bool) {
-    let mut out = Vec::new();
+    let mut parsed = Vec::new();
     let mut recovered = false;
     if let HeaderValue::Address(address) = &header.value {
         for addr in address.iter() {
             let (mailbox, was_recovered) = from_addr(addr, raw);
             recovered |= was_recovered;
-            out.push(mailbox);
+            parsed.push(mailbox);
         }
     }
-    if out.iter().all(|m| m.address.is_none()) {
+    let Some(first_addressed) = parsed.iter().position(|m| m.address.is_some()) else {
         // mail-parser gave up (or only found a name): look for an address in the raw value, so a
         // From like `Amazon <support@amazon.co.jp` (no closing bracket) or `<<x@y>>` still
         // yields the domain that matters.
@@ -231,11 +241,30 @@ fn header_mailboxes(msg: &Message<'_>, header: &Header<'_>, raw: &str) -> (Vec<M
             let after = value.get(end..).unwrap_or_default();
             let name = clean_display_name(&format!("{before} {after}"));
             let name = Some(name.as_str()).filter(|n| !n.is_empty());
-            out = vec![mailbox_from(name, Some(&found), raw)];
-            recovered = true;
+            return (vec![mailbox_from(name, Some(&found), raw)], true);
         }
+        return (parsed, recovered);
+    };
+    if first_addressed > 0 {
+        // A campaign writes `From: Microsoft account team ,_<no-reply@evil.example>`: the comma
+        // makes the parser see a name-only mailbox and then the real one. A mail client shows
+        // the whole text as the sender's name, so the names are joined back together.
+        let names: Vec<&str> = parsed
+            .iter()
+            .take(first_addressed + 1)
+            .filter_map(|m| m.display_name.as_deref())
+            .collect();
+        let name = names.join(", ");
+        let address = parsed.get(first_addressed).and_then(|m| m.address.clone());
+        let merged = mailbox_from(Some(&name), address.as_deref(), raw);
+        if let Some(slot) = parsed.get_mut(first_addressed) {
+            *slot = merged;
+        }
+        recovered = true;
     }
-    (out, recovered)
+    // Name-only entries carry no sender; the addressed mailboxes are what the header names.
+    parsed.retain(|m| m.address.is_some());
+    (parsed, recovered)
 }
 
 fn from_addr(addr: &Addr<'_>, raw: &str) -> (Mailbox, bool) {
@@ -287,13 +316,30 @@ fn raw_value(msg: &Message<'_>, header: &Header<'_>) -> String {
     raw_slice(msg, header.offset_start, header.offset_end)
 }
 
-fn raw_slice(msg: &Message<'_>, start: u32, end: u32) -> String {
-    let bytes = usize::try_from(start)
+/// The header value with RFC 2047 encoded-words decoded. Exchange Online encodes its whole
+/// Authentication-Results this way when a value in it is not ASCII, e.g. a From domain written
+/// in mathematical bold letters (`header.from=𝐚𝐨𝐤.𝐝𝐞`), which is exactly the case worth reading.
+fn decoded_value(msg: &Message<'_>, header: &Header<'_>) -> String {
+    let bytes = raw_bytes(msg, header.offset_start, header.offset_end);
+    if !bytes.windows(2).any(|w| w == b"=?") {
+        return unfold(&String::from_utf8_lossy(bytes));
+    }
+    match MessageStream::new(bytes).parse_unstructured() {
+        HeaderValue::Text(text) => unfold(&text),
+        _ => unfold(&String::from_utf8_lossy(bytes)),
+    }
+}
+
+fn raw_bytes<'m>(msg: &'m Message<'_>, start: u32, end: u32) -> &'m [u8] {
+    usize::try_from(start)
         .ok()
         .zip(usize::try_from(end).ok())
         .and_then(|(s, e)| msg.raw_message.get(s..e))
-        .unwrap_or_default();
-    unfold(&String::from_utf8_lossy(bytes))
+        .unwrap_or_default()
+}
+
+fn raw_slice(msg: &Message<'_>, start: u32, end: u32) -> String {
+    unfold(&String::from_utf8_lossy(raw_bytes(msg, start, end)))
 }
 
 /// RFC 5322 §2.2.3 unfolding: a line break followed by white space is removed; the white space
@@ -342,7 +388,9 @@ fn is_plausible_address(addr: &str) -> bool {
         Some((local, domain)) => {
             !local.is_empty()
                 && !domain.is_empty()
-                && !addr.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
+                && !addr
+                    .chars()
+                    .any(|c| c.is_whitespace() || c == '<' || c == '>')
         }
         None => false,
     }

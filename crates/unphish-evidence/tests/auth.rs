@@ -117,7 +117,10 @@ fn authentication_results_table() {
         (
             "mx.example.net; spf=pass smtp.mailfrom=example.com dkim=pass header.d=example.com",
             Some("mx.example.net"),
-            &["spf=pass smtp.mailfrom=example.com", "dkim=pass header.d=example.com"],
+            &[
+                "spf=pass smtp.mailfrom=example.com",
+                "dkim=pass header.d=example.com",
+            ],
         ),
         // Upper case method and result, method version, spaces around `=`.
         (
@@ -127,7 +130,11 @@ fn authentication_results_table() {
         ),
         // RFC 8601 §2.2 no-result: nothing was checked.
         ("mx.example.net 1; none", Some("mx.example.net"), &[]),
-        ("mx.example.net; none (no checks)", Some("mx.example.net"), &[]),
+        (
+            "mx.example.net; none (no checks)",
+            Some("mx.example.net"),
+            &[],
+        ),
     ];
     for (value, authserv, expected) in table {
         let got = ar(value);
@@ -143,7 +150,9 @@ fn authentication_results_table() {
 
 #[test]
 fn arc_authentication_results_table() {
-    let table: &[(&str, Option<u32>, Option<&str>, &[&str])] = &[
+    /// (value, ARC instance, authserv-id, results)
+    type Row<'a> = (&'a str, Option<u32>, Option<&'a str>, &'a [&'a str]);
+    let table: &[Row] = &[
         // Gmail as an ARC sealer: the arc= comment holds a whole nested result set.
         (
             "i=2; mx.google.com; arc=pass (i=1 spf=pass spfdomain=example.com dkim=pass \
@@ -246,7 +255,8 @@ fn authentication_results_is_bounded() {
 #[test]
 fn received_spf_table() {
     // (value, result, authserv-id, props)
-    let table: &[(&str, &str, Option<&str>, &[(&str, &str)])] = &[
+    type Row<'a> = (&'a str, &'a str, Option<&'a str>, &'a [(&'a str, &'a str)]);
+    let table: &[Row] = &[
         // RFC 7208 §9.1 with key-value list (Postfix policyd-spf shape).
         (
             "Pass (mailfrom) identity=mailfrom; client-ip=192.0.2.1; helo=mail.example.com; \
@@ -322,7 +332,15 @@ fn received_spf_table() {
 
 #[test]
 fn received_spf_rejects_garbage() {
-    for value in ["", "   ", "(comment only)", "maybe (x: y)", "passed", "=;=", "\u{3042}"] {
+    for value in [
+        "",
+        "   ",
+        "(comment only)",
+        "maybe (x: y)",
+        "passed",
+        "=;=",
+        "\u{3042}",
+    ] {
         assert_eq!(parse_received_spf(value, ""), None, "value: {value:?}");
     }
     // A result followed by garbage still gives the result.
@@ -339,7 +357,10 @@ fn dkim_domain_table() {
             Some("example.com"),
         ),
         // Folding whitespace inside the value, trailing dot.
-        ("v=1; d = mail.\r\n example.jp. ; s=s", Some("mail.example.jp")),
+        (
+            "v=1; d = mail.\r\n example.jp. ; s=s",
+            Some("mail.example.jp"),
+        ),
         // Tag names are case-sensitive (RFC 6376 §3.2): `D=` is not `d=`.
         ("v=1; D=wrong.example; s=s", None),
         // `d=` must be a whole tag name, not the end of another.
@@ -349,6 +370,10 @@ fn dkim_domain_table() {
         ("garbage without tags", None),
     ];
     for (value, expected) in table {
-        assert_eq!(parse_dkim_domain(value).as_deref(), *expected, "value: {value:?}");
+        assert_eq!(
+            parse_dkim_domain(value).as_deref(),
+            *expected,
+            "value: {value:?}"
+        );
     }
 }

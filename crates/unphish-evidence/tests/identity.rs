@@ -125,7 +125,15 @@ fn mailbox_from_table() {
             None,
         ),
         // A bare public suffix has no registrable domain.
-        (None, Some("a@co.jp"), None, Some("a@co.jp"), Some("co.jp"), None, None),
+        (
+            None,
+            Some("a@co.jp"),
+            None,
+            Some("a@co.jp"),
+            Some("co.jp"),
+            None,
+            None,
+        ),
         // Bad split: the name ended up in the address.
         (
             None,
@@ -138,7 +146,15 @@ fn mailbox_from_table() {
         ),
         // Nothing usable.
         (Some("  "), Some("<>"), None, None, None, None, None),
-        (Some("\"Quoted\""), Some("no-at-sign"), Some("Quoted"), None, None, None, None),
+        (
+            Some("\"Quoted\""),
+            Some("no-at-sign"),
+            Some("Quoted"),
+            None,
+            None,
+            None,
+            None,
+        ),
     ];
     for (name, address, e_name, e_addr, e_domain, e_reg, e_dna) in table {
         let m = mailbox_from(*name, *address, "From: raw");
@@ -159,13 +175,18 @@ fn display_name_address_in_japanese_brackets() {
         Some("x@evil.example"),
         "",
     );
-    assert_eq!(m.display_name_address.as_deref(), Some("info@smbc-card.com"));
+    assert_eq!(
+        m.display_name_address.as_deref(),
+        Some("info@smbc-card.com")
+    );
 }
 
 #[test]
 fn from_tricks_through_the_parser() {
     // (From header line(s), expected address, expected display name, expected defect codes)
-    let table: &[(&str, Option<&str>, Option<&str>, &[&str])] = &[
+    /// (From header line(s), address, display name, defect codes)
+    type Row<'a> = (&'a str, Option<&'a str>, Option<&'a str>, &'a [&'a str]);
+    let table: &[Row] = &[
         (
             "From: \"amazon.co.jp\" <x@evil.example>\r\n",
             Some("x@evil.example"),
@@ -205,8 +226,27 @@ fn from_tricks_through_the_parser() {
             Some("Amazon"),
             &["from.unparsed"],
         ),
+        // A stray comma in the display name makes the parser see a name-only mailbox first.
+        (
+            "From: Microsoft account team ,_<no-reply@evil.example>\r\n",
+            Some("no-reply@evil.example"),
+            Some("Microsoft account team, _"),
+            &["from.unparsed"],
+        ),
+        // Two addresses glued: the last complete one is the address.
+        (
+            "From: Tower <xw@<noreply@digid.example>\r\n",
+            Some("noreply@digid.example"),
+            Some("Tower"),
+            &["from.unparsed"],
+        ),
         // Garbled beyond recovery: no address; mail-parser's best guess at a name is kept.
-        ("From: @@@ <<<>>>\r\n", None, Some("@@@ >>"), &["from.no_address"]),
+        (
+            "From: @@@ <<<>>>\r\n",
+            None,
+            Some("@@@ >>"),
+            &["from.no_address"],
+        ),
         ("From: \r\n", None, None, &["from.no_address"]),
         ("From: undisclosed:;\r\n", None, None, &["from.no_address"]),
         ("Subject: no from\r\n", None, None, &["from.missing"]),
@@ -378,11 +418,9 @@ fn whole_message() {
         );
         let compauth = &id.auth[3];
         assert_eq!(compauth.props, [("reason".to_owned(), "001".to_owned())]);
-        assert!(
-            compauth
-                .raw
-                .starts_with("Authentication-Results: spf=softfail (sender IP is 198.51.100.7) smtp.mailfrom")
-        );
+        assert!(compauth.raw.starts_with(
+            "Authentication-Results: spf=softfail (sender IP is 198.51.100.7) smtp.mailfrom"
+        ));
         assert!(!compauth.raw.contains('\n'));
     }
 }
@@ -404,5 +442,39 @@ fn hostile_header_counts_are_bounded() {
     assert_eq!(
         id.from.and_then(|f| f.address).as_deref(),
         Some("a@example.com")
+    );
+}
+
+#[test]
+fn encoded_word_authentication_results_are_decoded() {
+    // Exchange Online encodes the whole header when the From domain is not ASCII (here written in
+    // mathematical bold letters); the raw line keeps the encoded form.
+    let (id, _) = parse(&with_headers(
+        "Authentication-Results: =?utf-8?B?c3BmPWZhaWwgKHNlbmRlciBJUCBpcyAxOTguNTEuMTAwLjcpIHNtdHAubWFp?=\r
+ =?utf-8?B?bGZyb209ZXZpbC5leGFtcGxlOyBkbWFyYz1mYWlsIGFjdGlvbj1xdWFyYW50?=\r
+ =?utf-8?B?aW5lIGhlYWRlci5mcm9tPfCdkJrwnZCo8J2QpC7wnZCd8J2Qnjtjb21wYXV0?=\r
+ =?utf-8?B?aD1mYWlsIHJlYXNvbj0wMDA=?=\r
+From: a@example.com\r\n",
+    ));
+    let got: Vec<(&str, &str)> = id
+        .auth
+        .iter()
+        .map(|r| (r.method.as_str(), r.result.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [("spf", "fail"), ("dmarc", "fail"), ("compauth", "fail")]
+    );
+    assert_eq!(
+        id.auth[1].props,
+        [
+            ("action".to_owned(), "quarantine".to_owned()),
+            ("header.from".to_owned(), "𝐚𝐨𝐤.𝐝𝐞".to_owned())
+        ]
+    );
+    assert!(
+        id.auth[0]
+            .raw
+            .starts_with("Authentication-Results: =?utf-8?B?")
     );
 }
