@@ -550,7 +550,7 @@ fn explain_boundary(
         }
         _ => Bilingual::default(),
     };
-    Some((b, join(&[skipped, first, helo, unverifiable, claim]), false))
+    Some((b, join(&[skipped, first, unverifiable, helo, claim]), false))
 }
 
 fn explain_all_inside(hops: &[Hop], reasons: &[Inside]) -> Option<(usize, Bilingual, bool)> {
