@@ -1,0 +1,159 @@
+//! Lure phrases and subject tags: each has a sample that fires and a near-miss that must not.
+
+use unphish_intel::lures::{LureCategory, LureDb, LureStrength};
+
+fn db() -> &'static LureDb {
+    LureDb::embedded()
+}
+
+fn ids(text: &str) -> Vec<String> {
+    db().scan(text).into_iter().map(|h| h.id).collect()
+}
+
+#[test]
+fn embedded_file_is_valid() {
+    let parsed = LureDb::from_toml(LureDb::embedded_source());
+    assert!(parsed.is_ok(), "{:?}", parsed.err());
+    assert!(db().len() >= 80, "only {} entries", db().len());
+}
+
+#[test]
+fn bad_files_are_rejected() {
+    let dup = r#"
+tag = []
+[[lure]]
+id = "a"
+category = "threat"
+lang = "en"
+strength = "weak"
+phrases = ["locked"]
+[[lure]]
+id = "b"
+category = "threat"
+lang = "en"
+strength = "weak"
+phrases = ["LOCKED"]
+"#;
+    let e = LureDb::from_toml(dup)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("already in a"), "{e}");
+    assert!(LureDb::from_toml(&dup.replace("LOCKED", "blocked")).is_ok());
+    let bad_category = r#"
+tag = []
+[[lure]]
+id = "a"
+category = "nonsense"
+lang = "en"
+strength = "weak"
+phrases = ["x"]
+"#;
+    assert!(LureDb::from_toml(bad_category).is_err());
+}
+
+#[test]
+fn japanese_lures_fire_with_offsets() {
+    let text = "お客様のアカウントが停止されました。24時間以内に再アクティブ化してください";
+    let hits = db().scan(text);
+    let got: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(
+        got,
+        [
+            "ja.threat.suspended",
+            "ja.urgency.deadline_hours",
+            "ja.account.reactivate"
+        ]
+    );
+    for h in &hits {
+        assert_eq!(&text[h.start..h.end], h.phrase);
+        assert_eq!(h.lang, "ja");
+        assert_eq!(h.strength, LureStrength::Strong);
+    }
+    assert_eq!(hits[0].category, LureCategory::Threat);
+    // Full-width digits fold: ２４時間以内 is 24時間以内.
+    assert_eq!(ids("２４時間以内"), ["ja.urgency.deadline_hours"]);
+    assert_eq!(ids("迷惑メール隔離通知"), ["ja.account.held_mail"]);
+    assert_eq!(
+        ids("お荷物お届け時ご不在のお知らせ"),
+        ["ja.delivery.word", "ja.delivery.absent"]
+    );
+}
+
+#[test]
+fn other_languages_fire() {
+    assert_eq!(
+        ids("Please verify your account within 24 hours"),
+        ["en.account.verify", "en.urgency.deadline"]
+    );
+    assert_eq!(ids("Sua encomenda está retida"), ["pt.delivery.held"]);
+    assert_eq!(ids("sua encomenda esta retida"), ["pt.delivery.held"]);
+    assert_eq!(
+        ids("Atualize seus dados imediatamente"),
+        ["pt.account.update", "ptes.urgency.word"]
+    );
+    assert_eq!(ids("Su cuenta ha sido suspendida"), ["es.threat.blocked"]);
+    assert_eq!(ids("Ihr Konto wurde gesperrt"), ["de.threat.blocked"]);
+    assert_eq!(
+        ids("Enter your seed phrase"),
+        ["en.credential.wallet_secret"]
+    );
+}
+
+#[test]
+fn weak_words_are_tagged_weak() {
+    let hits = db().scan("Your password was changed.");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].strength, LureStrength::Weak);
+    assert_eq!(hits[0].category, LureCategory::Credential);
+    let hits = db().scan("パスワード");
+    assert_eq!(hits[0].strength, LureStrength::Weak);
+}
+
+#[test]
+fn near_misses() {
+    // Whole words only: no "login" inside "loginsight", no "pago" inside "pagoda", no "PIN" in "pinned".
+    assert!(ids("loginsight pagoda pinned Spinach").is_empty());
+    assert!(ids("Reading the weather report over coffee with friends.").is_empty());
+    assert!(ids("今日は天気が良いので散歩しました。").is_empty());
+    // An honest receipt line has only weak words.
+    for h in db().scan("Thank you for your order. Your receipt and tracking number are below.") {
+        assert_eq!(h.strength, LureStrength::Weak, "{}", h.id);
+    }
+}
+
+#[test]
+fn subject_tags_fire() {
+    let tags = db().subject_tags("[spam] Please Re-activation Your Email Portal.");
+    assert_eq!(tags.len(), 1);
+    assert_eq!(tags[0].id, "tag.spam");
+    assert_eq!(tags[0].category, LureCategory::SpamTag);
+    assert_eq!(tags[0].phrase, "[spam]");
+    assert_eq!(db().subject_tags("***SPAM*** Invoice")[0].id, "tag.spam");
+    assert_eq!(
+        db().subject_tags("Re: [SUSPECTED SPAM] hello")[0].id,
+        "tag.suspected_spam"
+    );
+    assert_eq!(
+        db().subject_tags("[迷惑メール]【重要】お知らせ")[0].id,
+        "tag.meiwaku"
+    );
+    assert_eq!(
+        db().subject_tags("［迷惑メール］お知らせ")[0].id,
+        "tag.meiwaku"
+    );
+    assert_eq!(db().subject_tags("[MEIWAKU] test")[0].id, "tag.meiwaku");
+    // Tags are not lures, and scan() does not report them.
+    assert!(
+        db().scan("[spam]")
+            .iter()
+            .all(|h| h.category != LureCategory::SpamTag)
+    );
+}
+
+#[test]
+fn subject_tag_near_misses() {
+    assert!(db().subject_tags("Spam filter settings updated").is_empty());
+    assert!(db().subject_tags("Our anti-spam policy").is_empty());
+    assert!(db().subject_tags("迷惑メール対策のお知らせ").is_empty());
+}
