@@ -6,6 +6,7 @@ pub mod model;
 pub mod hops;
 pub mod links;
 pub mod html;
+pub mod domain;
 pub mod identity;
 pub mod auth;
 

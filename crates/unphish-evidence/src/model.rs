@@ -241,7 +241,11 @@ pub struct HtmlStats {
     pub images: usize,
     pub remote_images: usize,
     pub forms: usize,
+    /// `<input type=password>` fields: a form asking for a password inside a mail is a phish tell.
+    pub password_inputs: usize,
     pub scripts: usize,
+    /// `<iframe>` and `<frame>` elements.
+    pub iframes: usize,
     pub visible_chars: usize,
     pub hidden_chars: usize,
 }

@@ -1,0 +1,360 @@
+use std::time::{Duration, Instant};
+
+use unphish_evidence::LinkKind;
+use unphish_evidence::html::{HtmlLimits, HtmlScan, scan_html};
+use unphish_evidence::links::analyze;
+
+fn scan(html: &str) -> HtmlScan {
+    scan_html(html, 2, &HtmlLimits::default())
+}
+
+/// (kind, raw, text) of every link.
+fn links(s: &HtmlScan) -> Vec<(LinkKind, &str, Option<&str>)> {
+    s.links
+        .iter()
+        .map(|l| (l.kind, l.raw.as_str(), l.text.as_deref()))
+        .collect()
+}
+
+#[test]
+fn anchor_text_beside_the_real_target() {
+    let s = scan(
+        r#"<p>Dear customer,</p>
+        <a href="https://evil.example/signin">  https://www.amazon.co.jp/
+        </a> <a href="https://evil.example/b"><b>今すぐ</b> <i>確認</i></a>"#,
+    );
+    assert_eq!(
+        links(&s),
+        vec![
+            (
+                LinkKind::Anchor,
+                "https://evil.example/signin",
+                Some("https://www.amazon.co.jp/")
+            ),
+            (
+                LinkKind::Anchor,
+                "https://evil.example/b",
+                Some("今すぐ 確認")
+            ),
+        ]
+    );
+    assert!(s.links.iter().all(|l| l.part == 2));
+    let first = analyze(s.links[0].clone());
+    assert_eq!(first.text_host.as_deref(), Some("www.amazon.co.jp"));
+    assert_eq!(first.host.as_deref(), Some("evil.example"));
+    assert!(!s.truncated);
+}
+
+#[test]
+fn image_anchor_uses_alt_text() {
+    let s = scan(
+        r#"<a href="https://evil.example/"><img src="cid:logo" alt="Amazon.co.jp ログイン"></a>"#,
+    );
+    assert_eq!(
+        links(&s),
+        vec![(
+            LinkKind::Anchor,
+            "https://evil.example/",
+            Some("Amazon.co.jp ログイン")
+        )]
+    );
+    assert_eq!(s.stats.images, 1);
+    assert_eq!(s.stats.remote_images, 0);
+}
+
+#[test]
+fn anchor_text_is_capped() {
+    let long = "あ".repeat(5000);
+    let s = scan(&format!(r#"<a href="https://x.example/">{long}</a>"#));
+    assert_eq!(
+        s.links[0].text.as_ref().map(|t| t.chars().count()),
+        Some(300)
+    );
+}
+
+#[test]
+fn base_href_resolves_relative_links() {
+    let s = scan(
+        r#"<html><head><base href="https://kit.evil.example/jp/"></head>
+        <body><a href="login.php?u=a@b.jp">ログイン</a><form action="post.php"></form></body>"#,
+    );
+    let resolved: Vec<String> = s.links.iter().map(|l| analyze(l.clone()).url).collect();
+    assert_eq!(
+        resolved,
+        vec![
+            "https://kit.evil.example/jp/login.php?u=a@b.jp",
+            "https://kit.evil.example/jp/post.php"
+        ]
+    );
+    assert_eq!(s.links[0].raw, "login.php?u=a@b.jp");
+}
+
+#[test]
+fn meta_refresh_variants() {
+    let cases = [
+        r#"<meta http-equiv="refresh" content="0; url=https://evil.example/r">"#,
+        r#"<meta http-equiv="Refresh" content="0;URL='https://evil.example/r'">"#,
+        r#"<meta http-equiv=refresh content="5, https://evil.example/r">"#,
+        r#"<META HTTP-EQUIV="REFRESH" CONTENT="1.5 ; url = &quot;https://evil.example/r&quot;">"#,
+    ];
+    for html in cases {
+        assert_eq!(
+            links(&scan(html)),
+            vec![(LinkKind::MetaRefresh, "https://evil.example/r", None)],
+            "{html}"
+        );
+    }
+    assert!(
+        scan(r#"<meta http-equiv="refresh" content="30">"#)
+            .links
+            .is_empty()
+    );
+    assert!(
+        scan(r#"<meta name="x" content="0; url=https://a.example/">"#)
+            .links
+            .is_empty()
+    );
+}
+
+#[test]
+fn forms_and_password_fields() {
+    let s = scan(
+        r#"<form action="https://evil.example/post.php" method=post>
+        <input type=email name=u><input type="PASSWORD" name=p><button formaction="https://evil2.example/">送信</button>
+        </form><form></form>"#,
+    );
+    assert_eq!(s.stats.forms, 2);
+    assert_eq!(s.stats.password_inputs, 1);
+    assert_eq!(
+        links(&s),
+        vec![
+            (LinkKind::Form, "https://evil.example/post.php", None),
+            (LinkKind::Form, "https://evil2.example/", None),
+        ]
+    );
+}
+
+#[test]
+fn area_links_carry_alt() {
+    let s = scan(
+        r#"<map><area shape=rect href="https://evil.example/a" alt=" 再配達  はこちら "></map>"#,
+    );
+    assert_eq!(
+        links(&s),
+        vec![(
+            LinkKind::Area,
+            "https://evil.example/a",
+            Some("再配達 はこちら")
+        )]
+    );
+}
+
+#[test]
+fn hidden_text_is_separated() {
+    let s = scan(
+        r#"<div>見える文</div>
+        <div style="display: none">hidden-one</div>
+        <span style="FONT-SIZE:0px">hidden-two</span>
+        <p hidden>hidden-three</p>
+        <div style="opacity:0">hidden-four</div>
+        <div style="max-height:0;overflow:hidden">hidden-five<b>nested</b></div>
+        <div style="visibility:hidden !important">hidden-six</div>
+        <div style="max-height:0">shown-no-overflow</div>
+        <div style="font-size:12px">shown-too</div>"#,
+    );
+    for word in [
+        "hidden-one",
+        "hidden-two",
+        "hidden-three",
+        "hidden-four",
+        "hidden-five",
+        "nested",
+        "hidden-six",
+    ] {
+        assert!(s.hidden_text.contains(word), "{word} in hidden");
+        assert!(!s.visible_text.contains(word), "{word} not visible");
+    }
+    for word in ["見える文", "shown-no-overflow", "shown-too"] {
+        assert!(s.visible_text.contains(word), "{word} visible");
+    }
+    assert_eq!(
+        s.stats.hidden_chars,
+        s.hidden_text.chars().filter(|c| !c.is_whitespace()).count()
+    );
+    assert_eq!(
+        s.stats.visible_chars,
+        s.visible_text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .count()
+    );
+}
+
+#[test]
+fn hidden_state_ends_with_its_element() {
+    let s = scan(
+        r#"<table><tr><td style="display:none">secret<td>cell</tr></table>
+        <p style="display:none">para<div>after-p</div><ul><li hidden>x<li>item</ul>"#,
+    );
+    assert_eq!(
+        s.hidden_text.split_whitespace().collect::<Vec<_>>(),
+        vec!["secret", "para", "x"]
+    );
+    for word in ["cell", "after-p", "item"] {
+        assert!(
+            s.visible_text.contains(word),
+            "{word} visible in {:?}",
+            s.visible_text
+        );
+    }
+}
+
+#[test]
+fn zero_width_characters_are_dropped_and_counted() {
+    let s = scan("<p>pass\u{200B}word</p>");
+    assert_eq!(s.visible_text, "password");
+    assert_eq!(s.stats.hidden_chars, 1);
+}
+
+#[test]
+fn script_style_title_are_not_text() {
+    let s = scan(
+        r#"<html><head><title>Title text</title><style>p { x: "<a href='https://css.example/'>" }</style>
+        <script>var u = "<a href='https://js.example/'>js</a>";</script></head>
+        <body><iframe src="https://frame.example/">fallback</iframe>本文</body></html>"#,
+    );
+    assert_eq!(s.visible_text, "本文");
+    assert!(s.links.is_empty(), "{:?}", s.links);
+    assert_eq!(s.stats.scripts, 1);
+    assert_eq!(s.stats.iframes, 1);
+}
+
+#[test]
+fn entities_are_decoded() {
+    let s = scan(r#"<a href="&#x68;ttps://evil.example/?a=1&amp;b=2">&#x41;mazon &amp; co</a>"#);
+    assert_eq!(
+        links(&s),
+        vec![(
+            LinkKind::Anchor,
+            "https://evil.example/?a=1&b=2",
+            Some("Amazon & co")
+        )]
+    );
+}
+
+#[test]
+fn text_urls_are_links_unless_already_anchors() {
+    let s = scan(
+        r#"<p>Visit https://plain.example/x or hxxps://defanged[.]example/y</p>
+        <p>Again https://anchored.example/ <a href="https://anchored.example/">https://anchored.example/</a></p>
+        <a href="https://evil.example/">https://www.amazon.co.jp/</a>"#,
+    );
+    let got = links(&s);
+    assert!(got.contains(&(LinkKind::Text, "https://plain.example/x", None)));
+    assert!(got.contains(&(LinkKind::Text, "hxxps://defanged[.]example/y", None)));
+    assert!(
+        !got.iter()
+            .any(|l| l.0 == LinkKind::Text && l.1.contains("anchored"))
+    );
+    assert!(
+        !got.iter()
+            .any(|l| l.0 == LinkKind::Text && l.1.contains("amazon")),
+        "anchor text is not a second link"
+    );
+    assert_eq!(got.iter().filter(|l| l.0 == LinkKind::Anchor).count(), 2);
+}
+
+#[test]
+fn remote_images_are_counted() {
+    let s =
+        scan(r#"<img src="https://t.example/p.gif"><img src=//t.example/q><img src="cid:a"><img>"#);
+    assert_eq!((s.stats.images, s.stats.remote_images), (4, 2));
+}
+
+#[test]
+fn repeated_links_are_kept_once() {
+    let html = r#"<a href="https://x.example/">go</a>"#.repeat(10);
+    assert_eq!(scan(&html).links.len(), 1);
+}
+
+#[test]
+fn two_hundred_thousand_links_are_bounded() {
+    let html: String = (0..200_000)
+        .map(|i| format!("<a href=\"https://h{i}.example/\">l{i}</a>\n"))
+        .collect();
+    let start = Instant::now();
+    let s = scan(&html);
+    assert!(s.truncated);
+    assert_eq!(s.links.len(), 500);
+    assert!(start.elapsed() < Duration::from_secs(60));
+}
+
+#[test]
+fn two_hundred_thousand_nested_elements() {
+    let depth = 200_000;
+    let mut html = String::from(r#"<div style="display:none">"#);
+    html.push_str(&"<div><span>".repeat(depth));
+    html.push_str("deep-hidden");
+    html.push_str(&"</span></div>".repeat(depth));
+    html.push_str("</div><p>after</p>");
+    let start = Instant::now();
+    let s = scan(&html);
+    assert_eq!(s.hidden_text, "deep-hidden");
+    assert_eq!(s.visible_text, "after");
+    assert!(start.elapsed() < Duration::from_secs(60));
+}
+
+#[test]
+fn fifty_megabytes_of_angle_brackets() {
+    let html = "<".repeat(50 << 20);
+    let limits = HtmlLimits::default();
+    let start = Instant::now();
+    let s = scan_html(&html, 0, &limits);
+    assert!(s.truncated);
+    assert!(s.visible_text.len() <= limits.max_text_bytes);
+    assert!(s.visible_text.starts_with("<<<"));
+    assert_eq!(s.stats.visible_chars, 50 << 20);
+    assert!(start.elapsed() < Duration::from_secs(120));
+}
+
+#[test]
+fn text_cap_applies() {
+    let s = scan_html(
+        &"word ".repeat(1000),
+        0,
+        &HtmlLimits {
+            max_links: 5,
+            max_text_bytes: 100,
+        },
+    );
+    assert!(s.truncated);
+    assert!(s.visible_text.len() <= 100);
+    assert!(s.visible_text.starts_with("word word"));
+}
+
+#[test]
+fn broken_markup_never_panics() {
+    for html in [
+        "",
+        "<",
+        "<a",
+        "<a href=",
+        "<a href='x",
+        "<a href=\"https://e.example/\">open",
+        "</a></div></p>",
+        "<!--",
+        "<![CDATA[",
+        "&#xFFFFFFFF;",
+        "&#0;",
+        "<base href><a href=x>y</a>",
+        "<meta http-equiv=refresh content=\"0;url=\">",
+        "<script>",
+        "<plaintext><a href=x>",
+        "\u{0}\u{FEFF}<a href=\"\u{0}\">\u{0}</a>",
+    ] {
+        let s = scan(html);
+        for l in s.links {
+            let _ = analyze(l);
+        }
+    }
+}
