@@ -237,17 +237,19 @@ fn parse_hop(
     let ip = client.ip.map(|ip| ip.to_canonical());
 
     let mut notes = Vec::new();
-    if let Some(h) = &helo {
-        if let Some(helo_ip) = clause::parse_ip_literal(h) {
-            if ip_scope(helo_ip) == IpScope::Loopback {
-                notes.push(format!(
-                    "HELO is the loopback address {h}: the client did not give its own name"
-                ));
-            } else if Some(helo_ip.to_canonical()) == ip {
-                notes.push(format!("HELO is a bare IP literal {h} (its own address)"));
-            } else {
-                notes.push(format!("HELO is a bare IP literal {h}"));
-            }
+    if let Some(h) = &helo
+        && let Some(helo_ip) = clause::parse_ip_literal(h)
+    {
+        // A name is what RFC 5321 §4.1.1.1 asks for; an address literal, and above all a
+        // loopback one, is typical of bulk-sending scripts and compromised hosts.
+        if ip_scope(helo_ip) == IpScope::Loopback {
+            notes.push(format!(
+                "HELO is the loopback address {h}: the client did not give its own name"
+            ));
+        } else if Some(helo_ip.to_canonical()) == ip {
+            notes.push(format!("HELO is a bare IP literal {h} (its own address)"));
+        } else {
+            notes.push(format!("HELO is a bare IP literal {h}"));
         }
     }
     if client.may_be_forged {

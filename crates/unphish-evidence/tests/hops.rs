@@ -672,6 +672,16 @@ fn forged_lower_hops_are_reported_not_trusted() {
          with ESMTP id B; Sun, 31 Dec 2023 23:59:59 +0000",
     ]);
     assert!(hops[1].notes.is_empty(), "{:?}", hops[1].notes);
+
+    // An internal name that differs from the public one is a gap, not a forgery.
+    let (hops, _, _) = chain(&[
+        "from relay.example.net (relay.example.net [198.51.100.9]) by mx.example.jp (Postfix) \
+         with ESMTP id A; Mon, 1 Jan 2024 00:00:00 +0000",
+        "from pc.corp.example (pc.corp.example [10.0.0.9]) by exch01.corp.example (Postfix) \
+         with ESMTP id B; Sun, 31 Dec 2023 23:59:59 +0000",
+    ]);
+    assert!(has_note(&hops[1], "chain gap"), "{:?}", hops[1].notes);
+    assert!(!has_note(&hops[1], "invented"), "{:?}", hops[1].notes);
 }
 
 #[test]

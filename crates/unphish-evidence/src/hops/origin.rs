@@ -4,7 +4,7 @@
 //! first hand-over from a public client outside it: that client is the origin. Everything below
 //! is the sender's own account of the journey and is only checked for consistency.
 
-use super::providers::{self, Family};
+use super::providers;
 use super::{clause::parse_ip_literal, ip_scope, registrable};
 use crate::model::{Bilingual, Hop, HopRole, IpScope, Origin};
 use std::net::IpAddr;
@@ -191,10 +191,10 @@ fn has_client(hop: &Hop) -> bool {
 /// The operator of the client, by published network, else by the reverse DNS a trusted server
 /// looked up (never by HELO).
 fn client_family(hop: &Hop) -> Option<usize> {
-    if let Some(ip) = hop.ip {
-        if let Some(f) = providers::family_of_ip(ip) {
-            return Some(f);
-        }
+    if let Some(ip) = hop.ip
+        && let Some(f) = providers::family_of_ip(ip)
+    {
+        return Some(f);
     }
     let domain = registrable(hop.rdns.as_deref()?)?;
     providers::family_of_domain(&domain)
@@ -634,10 +634,10 @@ fn continues(upper: &Hop, lower: &Hop) -> Option<bool> {
     if names.contains(&by_domain) {
         return Some(true);
     }
-    if let Some(f) = providers::family_of_domain(&by_domain) {
-        if families.contains(&f) {
-            return Some(true);
-        }
+    if let Some(f) = providers::family_of_domain(&by_domain)
+        && families.contains(&f)
+    {
+        return Some(true);
     }
     if names.is_empty() && families.is_empty() {
         return None;
@@ -656,15 +656,22 @@ fn check_external(hops: &mut [Hop], origin: usize) {
         if continues(upper, lower) == Some(false) {
             let claimed = lower.by.clone().unwrap_or_default();
             let seen = show(upper).en;
-            let provider = server_family(lower)
-                .and_then(providers::family)
-                .map(|f: &Family| format!(" (it claims to be {})", f.name))
-                .unwrap_or_default();
-            notes.push(format!(
-                "unverified: says it was received by {claimed}{provider}, but the hop above \
-                 records the message coming from {seen}; this hop may be invented or the chain \
-                 has a gap"
-            ));
+            match server_family(lower).and_then(providers::family) {
+                // The classic trick: a made-up hop "received by mail-xx.google.com" below a
+                // hand-over from the attacker's own server, to borrow a provider's reputation.
+                Some(f) => notes.push(format!(
+                    "unverified: says it was received by {claimed} (it claims to be {}), but the \
+                     hop above records the message coming from {seen}; this hop is likely \
+                     invented",
+                    f.name
+                )),
+                // Organisations often name their servers differently inside and outside, so
+                // a plain mismatch is only a gap, not evidence of forgery.
+                None => notes.push(format!(
+                    "chain gap: says it was received by {claimed}, but the hop above names the \
+                     client {seen}"
+                )),
+            }
         }
         if let (Some(t), Some(o)) = (lower.timestamp, origin_time) {
             // Five minutes of slack for ordinary clock drift between honest servers.
@@ -676,13 +683,13 @@ fn check_external(hops: &mut [Hop], origin: usize) {
                 ));
             }
         }
-        if let Some(ip) = lower.ip {
-            if !is_public(ip) {
-                notes.push(format!(
-                    "claims a private-network client {ip}; normal inside the sender's network, \
-                     not verifiable"
-                ));
-            }
+        if let Some(ip) = lower.ip
+            && !is_public(ip)
+        {
+            notes.push(format!(
+                "claims a private-network client {ip}; normal inside the sender's network, not \
+                 verifiable"
+            ));
         }
         if let Some(h) = hops.get_mut(k + 1) {
             h.notes.extend(notes);

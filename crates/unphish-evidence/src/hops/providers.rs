@@ -35,6 +35,7 @@ pub(super) static FAMILIES: &[Family] = &[
             "live.com",
             "msn.com",
             "exchangelabs.com",
+            "office365.us",
             "microsoft.com",
             "outlook.jp",
             "hotmail.co.jp",
@@ -137,7 +138,15 @@ pub(super) static FAMILIES: &[Family] = &[
     },
     Family {
         name: "Zoho Mail",
-        domains: &["zoho.com", "zohomail.com", "zoho.eu", "zoho.in"],
+        // ZeptoMail (transactional sending) runs on zeptomail.net and transmail.net.
+        domains: &[
+            "zoho.com",
+            "zohomail.com",
+            "zoho.eu",
+            "zoho.in",
+            "zeptomail.net",
+            "transmail.net",
+        ],
         nets: &[],
         mailbox_provider: true,
     },
