@@ -23,8 +23,17 @@ class Table:
         magic, self.kw, self.vw, flags, _, n, auxlen = struct.unpack("<4sBBBBII", b[:16])
         assert magic == b"UPR2"
         o = 16
+        buckets = None
+        if self.kw == 2:
+            buckets = struct.unpack("<65537I", b[o : o + 4 * 65537])
+            o += 4 * 65537
         self.keys = [int.from_bytes(b[o + i * self.kw : o + (i + 1) * self.kw], "little") for i in range(n)]
         o += n * self.kw
+        if buckets is not None:
+            # Rebuild full keys from the bucket index, so the rest of the check is generic.
+            for h in range(65536):
+                for i in range(buckets[h], buckets[h + 1]):
+                    self.keys[i] |= h << 16
         self.ends = None
         if flags & 1:
             self.ends = [int.from_bytes(b[o + i * self.kw : o + (i + 1) * self.kw], "little") for i in range(n)]

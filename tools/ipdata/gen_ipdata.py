@@ -8,13 +8,16 @@ little-endian binary tables that `crates/unphish-intel/src/ip.rs` embeds with in
 Range table layout (asn4.bin, asn6.bin, asn6x.bin, cc4.bin, cc6.bin, cc6x.bin):
 
     magic   4 bytes  b"UPR2"
-    kwidth  u8       key width in bytes: 4 (IPv4), 8 (top half of IPv6) or 16 (full IPv6)
+    kwidth  u8       key width in bytes: 2 (IPv4, bucketed, see below), 8 (top half of
+                     IPv6) or 16 (full IPv6)
     vwidth  u8       value width in bytes: 3 (AS table index) or 1 (country table index)
     flags   u8       bit 0: sparse (an ends array follows the keys)
     pad     u8       zero
     count   u32
     auxlen  u32      bytes of the aux section
-    keys    count * kwidth   sorted ascending, strictly
+    buckets 65537 * u32      kwidth 2 only: entries with key >> 16 == h are
+                             buckets[h]..buckets[h+1]
+    keys    count * kwidth   sorted ascending, strictly (kwidth 2: the low 16 bits)
     ends    count * kwidth   sparse tables only: inclusive end of each range
     values  count * vwidth
     aux     auxlen bytes     country tables: the ASCII alpha-2 codes the values index, 2 bytes each
@@ -22,6 +25,9 @@ Range table layout (asn4.bin, asn6.bin, asn6x.bin, cc4.bin, cc6.bin, cc6x.bin):
 A dense table is gap-filled: entry i covers [keys[i], keys[i+1]) and the last entry runs to the
 top of the key space; a gap in the source is an entry whose value is all-ones (no data). One
 binary search answers a lookup with no end check. Adjacent equal values are merged.
+
+IPv4 keys are stored as their low 16 bits behind a bucket index on the high 16 bits: 2 bytes
+a key instead of 4, less 256 KiB of index, and each search starts in a bucket of a few entries.
 
 IPv6 dense tables are keyed by the /64 prefix (8 bytes instead of 16 halves their size). The few
 source ranges that start or end inside a /64 go to a sparse "x" table of full 128-bit ranges that
@@ -42,6 +48,7 @@ Range values index this table, so the lookup never searches it.
 """
 
 import argparse
+import bisect
 import csv
 import io
 import heapq
@@ -142,9 +149,17 @@ def split_v6(keys, vals, none):
 
 
 def write_table(path, kwidth, vwidth, keys, vals, ends=None, aux=b""):
+    extra = 0
     with open(path, "wb") as f:
         flags = 1 if ends is not None else 0
         f.write(b"UPR2" + struct.pack("<BBBBII", kwidth, vwidth, flags, 0, len(keys), len(aux)))
+        if kwidth == 2:
+            if ends is not None or any(k >> 32 for k in keys):
+                sys.exit("bucketed tables are for dense IPv4 only")
+            buckets = [bisect.bisect_left(keys, h << 16) for h in range(1 << 16)] + [len(keys)]
+            f.write(struct.pack(f"<{len(buckets)}I", *buckets))
+            extra = 4 * len(buckets)
+            keys = [k & 0xFFFF for k in keys]
         for k in keys:
             f.write(k.to_bytes(kwidth, "little"))
         if ends is not None:
@@ -153,7 +168,7 @@ def write_table(path, kwidth, vwidth, keys, vals, ends=None, aux=b""):
         for v in vals:
             f.write(v.to_bytes(vwidth, "little"))
         f.write(aux)
-    return 16 + len(keys) * (kwidth * (2 if ends is not None else 1) + vwidth) + len(aux)
+    return 16 + extra + len(keys) * (kwidth * (2 if ends is not None else 1) + vwidth) + len(aux)
 
 
 def main():
@@ -222,7 +237,7 @@ def main():
     for name, v4, v6, value, vw, ax in tables:
         none = NONE[vw]
         k, v = segments(rows_of(v4, value), (1 << 32) - 1, none)
-        total += write_table(f"{a.out}/{name}4.bin", 4, vw, k, v, aux=ax)
+        total += write_table(f"{a.out}/{name}4.bin", 2, vw, k, v, aux=ax)
         report.append(f"{name}4: {len(k)} entries")
         k, v = segments(rows_of(v6, value), (1 << 128) - 1, none)
         dk, dv, fine = split_v6(k, v, none)

@@ -2,8 +2,9 @@
 //!
 //! The ASN and country tables are derived from ip-location-db (RouteViews + NRO + DB-IP for
 //! ASNs, GeoFeed + whois for countries; see `data/ATTRIBUTION.md`) by `tools/ipdata`, and
-//! embedded with `include_bytes!`. Start-up only checks headers and key order; each lookup is
-//! a binary search over the raw bytes, so nothing is parsed into memory.
+//! embedded with `include_bytes!`. Start-up only checks headers, section bounds and the IPv4
+//! bucket index; each lookup is a binary search over the raw bytes, so nothing is parsed into
+//! memory. [`IpIntel::self_check`] does the full (every key) check for tests.
 //!
 //! Which provider an ASN belongs to ("Contabo", "Amazon AWS") and what kind of network it is
 //! comes from `data/networks.toml`; unlisted ASNs get a keyword guess from the AS name.
@@ -109,10 +110,10 @@ impl IpIntel {
                 RangeTable::EMPTY
             })
         };
-        let asn4 = range("asn4", data!("asn4.bin"), 4, 3);
+        let asn4 = range("asn4", data!("asn4.bin"), 2, 3);
         let asn6 = range("asn6", data!("asn6.bin"), 8, 3);
         let asn6x = range("asn6x", data!("asn6x.bin"), 16, 3);
-        let cc4 = range("cc4", data!("cc4.bin"), 4, 1);
+        let cc4 = range("cc4", data!("cc4.bin"), 2, 1);
         let cc6 = range("cc6", data!("cc6.bin"), 8, 1);
         let cc6x = range("cc6x", data!("cc6x.bin"), 16, 1);
         let names = AsTable::open(data!("asnames.bin")).unwrap_or_else(|e| {
@@ -142,6 +143,25 @@ impl IpIntel {
     /// that fails its checks is replaced by an empty one, so lookups answer "unknown".
     pub fn load_errors(&self) -> &[String] {
         &self.load_errors
+    }
+
+    /// Full consistency check of the embedded tables (every key in order). Touches all
+    /// 1.3 million keys, so it is for tests and diagnostics, not for start-up.
+    pub fn self_check(&self) -> Result<(), String> {
+        if let Some(e) = self.load_errors.first() {
+            return Err(e.clone());
+        }
+        for (name, t) in [
+            ("asn4", &self.asn4),
+            ("asn6", &self.asn6),
+            ("asn6x", &self.asn6x),
+            ("cc4", &self.cc4),
+            ("cc6", &self.cc6),
+            ("cc6x", &self.cc6x),
+        ] {
+            t.verify_order().map_err(|e| format!("{name}: {e}"))?;
+        }
+        Ok(())
     }
 
     /// Number of (range entries, AS table entries) in the embedded data.

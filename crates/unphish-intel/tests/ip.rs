@@ -25,6 +25,7 @@ fn fixture(name: &str) -> PathBuf {
 fn embedded_tables_load_cleanly() {
     let intel = IpIntel::embedded();
     assert!(intel.load_errors().is_empty(), "{:?}", intel.load_errors());
+    assert_eq!(intel.self_check(), Ok(()));
     let (ranges, asns) = intel.table_sizes();
     assert!(ranges > 1_000_000, "{ranges} ranges");
     assert!(asns > 80_000, "{asns} ASNs");

@@ -21,6 +21,8 @@ pub(crate) struct RangeTable {
     kwidth: usize,
     vwidth: usize,
     count: usize,
+    /// IPv4 tables (`kwidth` 2): entry range of each high-16-bit bucket, 65537 u32s.
+    buckets: Option<&'static [u8]>,
     keys: &'static [u8],
     ends: Option<&'static [u8]>,
     values: &'static [u8],
@@ -29,6 +31,14 @@ pub(crate) struct RangeTable {
 
 const RANGE_MAGIC: &[u8; 4] = b"UPR2";
 const HEADER: usize = 16;
+/// 65536 buckets on the high 16 bits of an IPv4 key, plus the end of the last one.
+const BUCKETS: usize = (1 << 16) + 1;
+
+/// Entry range of bucket `h`; empty when the index is short (never for a validated table).
+fn bucket_bounds(buckets: &[u8], h: usize) -> (usize, usize) {
+    let at = |i: usize| u32_at(buckets, i * 4).map_or(0, |v| v as usize);
+    (at(h), at(h + 1))
+}
 
 fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
     let chunk: [u8; 4] = bytes.get(at..at.checked_add(4)?)?.try_into().ok()?;
@@ -42,6 +52,7 @@ impl RangeTable {
         kwidth: 4,
         vwidth: 4,
         count: 0,
+        buckets: None,
         keys: &[],
         ends: None,
         values: &[],
@@ -78,6 +89,11 @@ impl RangeTable {
             at = end;
             Ok(s)
         };
+        let buckets = if kw == 2 {
+            Some(take(BUCKETS * 4)?)
+        } else {
+            None
+        };
         let keys = take(klen)?;
         let ends = if sparse { Some(take(klen)?) } else { None };
         let values = take(vlen)?;
@@ -86,26 +102,66 @@ impl RangeTable {
             kwidth: kw,
             vwidth: vw,
             count,
+            buckets,
             keys,
             ends,
             values,
             aux,
         };
-        // The binary search relies on strictly ascending keys; checking once here keeps a
-        // corrupted table from giving silently wrong answers later.
-        let mut prev = None;
-        for i in 0..count {
-            let k = table.key(i);
-            if prev.is_some_and(|p| p >= k) {
-                return Err(format!("keys not ascending at {i}"));
+        if sparse && buckets.is_some() {
+            return Err("bucketed tables must be dense".into());
+        }
+        // The bucket index is cheap to check (65537 numbers) and a bad one would send every
+        // search to the wrong place. Key order is the expensive check; see `verify_order`.
+        if let Some(b) = buckets {
+            let mut prev = 0;
+            for h in 0..BUCKETS {
+                let at = u32_at(b, h * 4).map_or(usize::MAX, |v| v as usize);
+                if at < prev || at > count {
+                    return Err(format!("bucket {h} out of order"));
+                }
+                prev = at;
             }
-            prev = Some(k);
+            if prev != count {
+                return Err("buckets do not cover the table".into());
+            }
         }
         Ok(table)
     }
 
     pub(crate) fn len(&self) -> usize {
         self.count
+    }
+
+    /// Check that keys ascend strictly (within each bucket, for IPv4), which the binary
+    /// search relies on. This touches every key, so it is a self-test rather than part of
+    /// `open`: the embedded tables are fixed at build time and checked by the test suite,
+    /// and start-up stays free of work proportional to the data.
+    pub(crate) fn verify_order(&self) -> Result<(), String> {
+        let mut prev = None;
+        let mut check = |i: usize, k: u128| {
+            if prev.is_some_and(|p| p >= k) {
+                return Err(format!("keys not ascending at {i}"));
+            }
+            prev = Some(k);
+            Ok(())
+        };
+        match self.buckets {
+            Some(b) => {
+                for h in 0..BUCKETS - 1 {
+                    let (start, end) = bucket_bounds(b, h);
+                    for j in start..end {
+                        check(j, (h as u128) << 16 | self.key(j))?;
+                    }
+                }
+            }
+            None => {
+                for i in 0..self.count {
+                    check(i, self.key(i))?;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn read(bytes: &[u8], width: usize, i: usize) -> u128 {
@@ -115,6 +171,9 @@ impl RangeTable {
         };
         match width {
             1 => chunk.first().copied().map_or(0, u128::from),
+            2 => chunk
+                .try_into()
+                .map_or(0, |c| u128::from(u16::from_le_bytes(c))),
             3 => match chunk {
                 [a, b, c] => u128::from(u32::from_le_bytes([*a, *b, *c, 0])),
                 _ => 0,
@@ -136,18 +195,34 @@ impl RangeTable {
 
     /// The entry covering `key`: the last one whose start is `<= key`.
     pub(crate) fn find(&self, key: u128) -> Hit {
+        let (mut lo, mut hi, probe) = match self.buckets {
+            Some(b) => {
+                // A key beyond 32 bits cannot be in an IPv4 table: answer for the top address.
+                let Ok(key) = u32::try_from(key) else {
+                    return self.hit_at(self.count.checked_sub(1), key);
+                };
+                let (start, end) = bucket_bounds(b, (key >> 16) as usize);
+                (start, end, u128::from(key & 0xFFFF))
+            }
+            None => (0, self.count, key),
+        };
         // partition_point by hand over the virtual key array (it is bytes, not a slice of
-        // integers, because the widths are 3, 8 or 16 bytes and the data is unaligned).
-        let (mut lo, mut hi) = (0usize, self.count);
+        // integers, because the widths are 2, 8 or 16 bytes and the data is unaligned).
+        // With buckets, falling off the front of a bucket lands on the previous bucket's
+        // last entry, which is exactly the range that covers the key.
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            if self.key(mid) <= key {
+            if self.key(mid) <= probe {
                 lo = mid + 1;
             } else {
                 hi = mid;
             }
         }
-        let Some(i) = lo.checked_sub(1) else {
+        self.hit_at(lo.checked_sub(1), key)
+    }
+
+    fn hit_at(&self, i: Option<usize>, key: u128) -> Hit {
+        let Some(i) = i else {
             return Hit::Miss;
         };
         if let Some(ends) = self.ends
@@ -249,6 +324,12 @@ mod tests {
         b.extend([kw, vw, u8::from(sparse), 0]);
         b.extend((keys.len() as u32).to_le_bytes());
         b.extend(0u32.to_le_bytes());
+        if kw == 2 {
+            for h in 0..=(1u128 << 16) {
+                let start = keys.partition_point(|&k| k < h << 16) as u32;
+                b.extend(start.to_le_bytes());
+            }
+        }
         for k in keys {
             b.extend(&k.to_le_bytes()[..usize::from(kw)]);
         }
@@ -285,6 +366,29 @@ mod tests {
     }
 
     #[test]
+    fn bucketed_lookup_crosses_bucket_edges() {
+        // Ranges start at 0, 1.0.0.0, 1.0.0.5, 1.2.0.0 and 255.255.0.0; buckets 0x0101 and
+        // 0x0100's tail are empty, so lookups there fall back to an earlier bucket's entry.
+        let keys = [0, 0x0100_0000, 0x0100_0005, 0x0102_0000, 0xFFFF_0000];
+        let t = RangeTable::open(
+            leak(table(2, 3, false, &keys, &[], &[0xFF_FFFF, 1, 2, 3, 4])),
+            2,
+            3,
+        )
+        .expect("valid");
+        assert_eq!(t.verify_order(), Ok(()));
+        assert_eq!(t.find(0x00FF_FFFF), Hit::NoData);
+        assert_eq!(t.find(0x0100_0000), Hit::Value(1));
+        assert_eq!(t.find(0x0100_0004), Hit::Value(1));
+        assert_eq!(t.find(0x0100_0005), Hit::Value(2));
+        assert_eq!(t.find(0x0101_1234), Hit::Value(2));
+        assert_eq!(t.find(0x0102_0000), Hit::Value(3));
+        assert_eq!(t.find(0xFFFE_FFFF), Hit::Value(3));
+        assert_eq!(t.find(0xFFFF_FFFF), Hit::Value(4));
+        assert_eq!(t.find(1 << 40), Hit::Value(4));
+    }
+
+    #[test]
     fn sparse_lookup_misses_outside_ranges() {
         let t = RangeTable::open(
             leak(table(16, 1, true, &[100, 200], &[150, 200], &[3, 0xFF])),
@@ -306,11 +410,31 @@ mod tests {
         assert!(RangeTable::open(leak(good.clone()), 4, 3).is_ok());
         assert!(RangeTable::open(leak(good.clone()), 8, 3).is_err());
         assert!(RangeTable::open(leak(good[..good.len() - 1].to_vec()), 4, 3).is_err());
-        assert!(RangeTable::open(leak(table(4, 3, false, &[10, 10], &[], &[1, 2])), 4, 3).is_err());
+        let unordered = RangeTable::open(leak(table(4, 3, false, &[10, 10], &[], &[1, 2])), 4, 3)
+            .expect("structurally valid");
+        assert!(unordered.verify_order().is_err());
+        let unordered = RangeTable::open(
+            leak(table(
+                2,
+                3,
+                false,
+                &[0, 0x0100_0009, 0x0100_0001],
+                &[],
+                &[1, 2, 3],
+            )),
+            2,
+            3,
+        )
+        .expect("structurally valid");
+        assert!(unordered.verify_order().is_err());
         assert!(RangeTable::open(leak(b"UPR".to_vec()), 4, 3).is_err());
         let mut huge = good;
         huge[8..12].copy_from_slice(&u32::MAX.to_le_bytes());
         assert!(RangeTable::open(leak(huge), 4, 3).is_err());
         assert!(AsTable::open(leak(b"UPA1\x05\0\0\0".to_vec())).is_err());
+        // A bucket index that disagrees with the keys.
+        let mut bad = table(2, 3, false, &[0, 0x0100_0000], &[], &[1, 2]);
+        bad[16 + 4 * 0x0100..16 + 4 * 0x0101].copy_from_slice(&0u32.to_le_bytes());
+        assert!(RangeTable::open(leak(bad), 2, 3).is_err());
     }
 }
