@@ -230,25 +230,25 @@ impl BrandDb {
                             b.id
                         )));
                     }
-                    if let Some(other) = map.insert(d.clone(), bi) {
-                        if other != bi {
-                            return Err(err(format!(
-                                "{what} {d} listed for both {} and {}",
-                                file.brand[other].id, b.id
-                            )));
-                        }
+                    if let Some(other) = map.insert(d.clone(), bi)
+                        && other != bi
+                    {
+                        return Err(err(format!(
+                            "{what} {d} listed for both {} and {}",
+                            file.brand[other].id, b.id
+                        )));
                     }
                 }
             }
         }
         // A domain owned by one brand must not be another brand's customer space.
         for (d, &ob) in &owned {
-            if let Some(&sb) = shared.get(d) {
-                if sb != ob {
-                    return Err(err(format!(
-                        "{d} is owned by one brand and shared under another"
-                    )));
-                }
+            if let Some(&sb) = shared.get(d)
+                && sb != ob
+            {
+                return Err(err(format!(
+                    "{d} is owned by one brand and shared under another"
+                )));
             }
         }
 
@@ -673,7 +673,9 @@ fn within_one_edit(a: &str, b: &str) -> bool {
         return false;
     }
     let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let (ra, rb) = (&a[prefix..], &b[prefix..]);
+    let (Some(ra), Some(rb)) = (a.get(prefix..), b.get(prefix..)) else {
+        return false;
+    };
     match ra.len().cmp(&rb.len()) {
         std::cmp::Ordering::Equal => {
             ra.get(1..) == rb.get(1..)

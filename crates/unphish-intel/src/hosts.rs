@@ -168,10 +168,10 @@ impl HostDb {
         let mut s = h.as_str();
         let mut is_sub = false;
         loop {
-            if let Some(&(class, subs_only)) = self.classes.get(s) {
-                if is_sub || !subs_only {
-                    return Some(class);
-                }
+            if let Some(&(class, subs_only)) = self.classes.get(s)
+                && (is_sub || !subs_only)
+            {
+                return Some(class);
             }
             s = s.split_once('.')?.1;
             is_sub = true;

@@ -88,12 +88,12 @@ impl Folded {
             ws_run = None;
             let mut folded = fold_char(c, opts);
             // Half-width (U+FF9E/FF9F) and combining (U+3099/309A) sound marks join the kana before.
-            if let Some(&(j, next)) = it.peek() {
-                if let Some(voiced) = voice_kana(folded, next) {
-                    folded = voiced;
-                    end = j + next.len_utf8();
-                    it.next();
-                }
+            if let Some(&(j, next)) = it.peek()
+                && let Some(voiced) = voice_kana(folded, next)
+            {
+                folded = voiced;
+                end = j + next.len_utf8();
+                it.next();
             }
             out.push(folded, i, end);
         }
@@ -192,7 +192,7 @@ fn halfwidth_kana(c: char) -> char {
 fn voice_kana(base: char, mark: char) -> Option<char> {
     let b = base as u32;
     let ka_to_to = matches!(b, 0x30AB..=0x30C8) && (b % 2 == 1) == (b < 0x30C3);
-    let ha_row = matches!(b, 0x30CF..=0x30DD) && (b - 0x30CF) % 3 == 0;
+    let ha_row = matches!(b, 0x30CF..=0x30DD) && (b - 0x30CF).is_multiple_of(3);
     match mark {
         '\u{FF9E}' | '\u{3099}' => {
             if b == 0x30A6 {
@@ -451,10 +451,10 @@ impl PhraseSet {
         let mut cands: Vec<(usize, usize, usize)> = Vec::new();
         for m in self.ac.find_overlapping_iter(hay).take(MAX_CANDIDATES) {
             let (s, e, idx) = (m.start(), m.end(), m.pattern().as_usize());
-            if let Some(p) = self.phrases.get(idx) {
-                if self.accept(p, hay, s, e) {
-                    cands.push((s, e, idx));
-                }
+            if let Some(p) = self.phrases.get(idx)
+                && self.accept(p, hay, s, e)
+            {
+                cands.push((s, e, idx));
             }
         }
         // Longest first at each start, then the lower phrase index, so results are deterministic.

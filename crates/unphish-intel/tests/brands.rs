@@ -281,3 +281,70 @@ fn lookalike_near_misses() {
         assert_eq!(look(d), None, "{d}");
     }
 }
+
+#[test]
+fn hostile_input_is_bounded_and_never_panics() {
+    let many = "ANA ".repeat(100_000);
+    let m = db().find_mentions(&many);
+    assert!(!m.is_empty() && m.len() <= unphish_intel::text::MAX_HITS);
+    for s in [
+        "",
+        "\u{200b}\u{200b}",
+        "ﾞﾟ",
+        "ｶﾞ",
+        "\u{3099}",
+        "é",
+        "https://",
+        "://@:/",
+        "@kagoya.net",
+        "[::1]:80/kagoya.net",
+        "xn--",
+        "xn--zzzzzzz.com",
+        ".",
+        "..",
+        "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z",
+    ] {
+        let _ = db().find_mentions(s);
+        let _ = db().domains_in(s);
+        let _ = db().owner_of(s);
+        let _ = db().lookalike_of(s);
+    }
+    let long_url = format!("https://x.example/{}", "kagoya.net/".repeat(20_000));
+    assert!(db().domains_in(&long_url).len() <= 4096);
+    let long_host = "a-".repeat(200) + "amazon.com";
+    let _ = db().lookalike_of(&long_host);
+}
+
+/// Survey helper, not a test of the product: reads decoded `Subject`/`From` lines (one per line)
+/// from the file named by `UNPHISH_SURVEY_FILE` and prints how often each brand is mentioned.
+/// Run: `UNPHISH_SURVEY_FILE=/tmp/x.txt cargo test -p unphish-intel --test brands survey -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn survey_mentions_in_file() {
+    let Ok(path) = std::env::var("UNPHISH_SURVEY_FILE") else {
+        return;
+    };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let mut counts = std::collections::BTreeMap::new();
+    let mut lines_with = 0;
+    for line in text.lines() {
+        let m = db().find_mentions(line);
+        if !m.is_empty() {
+            lines_with += 1;
+        }
+        for x in m {
+            *counts.entry(id(x.brand)).or_insert(0usize) += 1;
+        }
+    }
+    let mut v: Vec<_> = counts.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    println!(
+        "{lines_with} of {} lines mention a brand",
+        text.lines().count()
+    );
+    for (b, n) in v {
+        println!("{n:6} {b}");
+    }
+}

@@ -157,3 +157,44 @@ fn subject_tag_near_misses() {
     assert!(db().subject_tags("Our anti-spam policy").is_empty());
     assert!(db().subject_tags("迷惑メール対策のお知らせ").is_empty());
 }
+
+/// Throughput of the two free-text matchers on a ~10 KB mixed Japanese/English/Portuguese mail
+/// body. Prints the figure (run with `--nocapture`); asserts only the hit counts, so it can fail
+/// on matching regressions but not on a slow machine.
+#[test]
+fn throughput_10kb_body() {
+    use unphish_intel::brands::BrandDb;
+    let para = "お客様のAmazonアカウントが停止されました。24時間以内にログインして、お支払い方法の更新を行ってください。\n\
+                Dear customer, your PayPal account has been limited. Please verify your account within 24 hours.\n\
+                Sua encomenda está retida nos Correios. Atualize seus dados para liberar a entrega.\n\
+                This honest paragraph talks about online shopping, bananas, the auto industry and nothing else at all.\n";
+    let mut text = String::new();
+    while text.len() < 10 * 1024 {
+        text.push_str(para);
+    }
+    let reps = text.len() / para.len();
+    let brands = BrandDb::embedded();
+    let lures = db();
+    // Warm up the OnceLocks so parsing is not timed.
+    let m = brands.find_mentions(&text).len();
+    let l = lures.scan(&text).len();
+    assert_eq!(m, reps * 3, "Amazon, PayPal, Correios per paragraph");
+    assert!(l >= reps * 8, "{l} lure hits for {reps} paragraphs");
+
+    let rounds = 200;
+    let t = std::time::Instant::now();
+    let mut n = 0;
+    for _ in 0..rounds {
+        n += brands.find_mentions(&text).len();
+        n += lures.scan(&text).len();
+    }
+    let secs = t.elapsed().as_secs_f64();
+    let mb = (text.len() * rounds) as f64 / 1e6;
+    println!(
+        "find_mentions + scan: {} bytes x {rounds} rounds in {:.3} s = {:.1} MB/s, {:.1} us per body ({n} hits)",
+        text.len(),
+        secs,
+        mb / secs,
+        secs * 1e6 / rounds as f64
+    );
+}
