@@ -333,6 +333,8 @@ fn survey_mentions_in_file() {
         let m = db().find_mentions(line);
         if !m.is_empty() {
             lines_with += 1;
+        } else if std::env::var_os("UNPHISH_SURVEY_UNMATCHED").is_some() {
+            println!("- {line}");
         }
         for x in m {
             *counts.entry(id(x.brand)).or_insert(0usize) += 1;

@@ -156,6 +156,11 @@ fn subject_tag_near_misses() {
     assert!(db().subject_tags("Spam filter settings updated").is_empty());
     assert!(db().subject_tags("Our anti-spam policy").is_empty());
     assert!(db().subject_tags("迷惑メール対策のお知らせ").is_empty());
+    // A bare "SPAM:" inside a discussion subject is not a filter tag.
+    assert!(
+        db().subject_tags("[SAtalk] moving SPAM: results to bottom of message")
+            .is_empty()
+    );
 }
 
 /// Throughput of the two free-text matchers on a ~10 KB mixed Japanese/English/Portuguese mail
@@ -197,4 +202,43 @@ fn throughput_10kb_body() {
         mb / secs,
         secs * 1e6 / rounds as f64
     );
+}
+
+/// Survey helper, not a product test: counts lines of the file named by `UNPHISH_SURVEY_FILE`
+/// with a strong lure, a weak-only lure, and a subject tag.
+/// Run: `UNPHISH_SURVEY_FILE=/tmp/x.txt cargo test -p unphish-intel --test lures survey -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn survey_lures_in_file() {
+    let Ok(path) = std::env::var("UNPHISH_SURVEY_FILE") else {
+        return;
+    };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let (mut strong, mut weak, mut tagged) = (0, 0, 0);
+    let mut by_id = std::collections::BTreeMap::new();
+    for line in text.lines() {
+        let hits = db().scan(line);
+        if hits.iter().any(|h| h.strength == LureStrength::Strong) {
+            strong += 1;
+        } else if !hits.is_empty() {
+            weak += 1;
+        }
+        for h in hits {
+            *by_id.entry(h.id).or_insert(0usize) += 1;
+        }
+        if !db().subject_tags(line).is_empty() {
+            tagged += 1;
+        }
+    }
+    println!(
+        "{} lines: {strong} with a strong lure, {weak} weak only, {tagged} tagged",
+        text.lines().count()
+    );
+    let mut v: Vec<_> = by_id.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    for (id, n) in v.into_iter().take(15) {
+        println!("{n:6} {id}");
+    }
 }
