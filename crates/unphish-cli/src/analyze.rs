@@ -1,6 +1,6 @@
 //! `unphish analyze`.
 
-use crate::inputs::{expand, Input};
+use crate::inputs::{Input, expand};
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
@@ -100,7 +100,10 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
         ..Options::default()
     })?;
     let threads = args.threads.unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().context("cannot start worker threads")?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")?;
     let multi = inputs.len() > 1;
     let mut out = anstream::stdout().lock();
     let json_array = matches!(args.format, Format::Json) && multi;
@@ -116,13 +119,21 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
             chunk
                 .par_iter()
                 .map(|input: &Input| {
-                    let raw = input.read().map_err(|e| format!("{}: {e}", input.label()))?;
+                    let raw = input
+                        .read()
+                        .map_err(|e| format!("{}: {e}", input.label()))?;
                     let mut report = analyzer.analyze(&raw);
-                    if multi || matches!(args.format, Format::Jsonl) || matches!(input, Input::File(_)) {
+                    if multi
+                        || matches!(args.format, Format::Jsonl)
+                        || matches!(input, Input::File(_))
+                    {
                         report.file = Some(input.label());
                     }
-                    let level = unphish::Level::parse(report.verdict.level).unwrap_or(unphish::Level::Clean);
-                    render(&report, &args, multi).map(|b| (b, level)).map_err(|e| format!("{}: {e}", input.label()))
+                    let level = unphish::Level::parse(report.verdict.level)
+                        .unwrap_or(unphish::Level::Clean);
+                    render(&report, &args, multi)
+                        .map(|b| (b, level))
+                        .map_err(|e| format!("{}: {e}", input.label()))
                 })
                 .collect()
         });
@@ -152,8 +163,14 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
     }
     let failed = match (args.fail_on, worst) {
         (Some(FailOn::Phishing), Some(unphish::Level::Phishing)) => true,
-        (Some(FailOn::Suspicious), Some(unphish::Level::Phishing | unphish::Level::Suspicious)) => true,
+        (Some(FailOn::Suspicious), Some(unphish::Level::Phishing | unphish::Level::Suspicious)) => {
+            true
+        }
         _ => false,
     };
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -11,7 +11,9 @@ use std::process::ExitCode;
 /// who it pretends to be, where its links lead, and why it is (or is not) a fraud. Offline.
 #[derive(Parser, Debug)]
 #[command(name = "unphish", version, about, long_about = None)]
-#[command(after_help = "Exit status:\n  0  every input was analysed (whatever the verdicts)\n  1  --fail-on was given and a message reached that level\n  2  usage error, or an input could not be read\n\nA closed output pipe (unphish ... | head) is not an error.")]
+#[command(
+    after_help = "Exit status:\n  0  every input was analysed (whatever the verdicts)\n  1  --fail-on was given and a message reached that level\n  2  usage error, or an input could not be read\n\nA closed output pipe (unphish ... | head) is not an error."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -42,5 +44,8 @@ fn main() -> ExitCode {
 
 /// A reader that went away (`| head`) ends the run quietly.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -209,7 +209,7 @@ pub fn extract(msg: &Message<'_>, limits: &ExtractLimits, depth: usize) -> Evide
                 let (mut form, mut script) = (false, false);
                 if matches!(part.body, PartType::Html(_)) || part.attachment_name().is_some_and(|n| n.to_ascii_lowercase().contains(".htm")) {
                     let text = String::from_utf8_lossy(data);
-                    let scan = scan_html(&text, index, &HtmlLimits { max_links: 50, max_text_bytes: 64 * 1024 });
+                    let scan = scan_html(&text, index, &HtmlLimits { max_links: 50, max_text_bytes: 64 * 1024, ..HtmlLimits::default() });
                     form = scan.stats.forms > 0;
                     script = scan.stats.scripts > 0;
                 }

@@ -276,6 +276,11 @@ pub fn text_parts(msg: &Message<'_>, limits: &Limits, defects: &mut Vec<Defect>)
         } else {
             text.to_string()
         };
+        // Line endings are transport detail (RFC 5322 canonical CRLF vs a mailbox's LF): normalise
+        // them so the same message saved either way gives the same analysis.
+        if text.contains('\r') {
+            text = text.replace("\r\n", "\n");
+        }
         if part.is_encoding_problem {
             defects.push(Defect::new(
                 "mime.encoding_problem",

@@ -1,11 +1,11 @@
 //! Builds the report model from the stage outputs. All wording and masking happens here.
 
-use crate::mask::{defang_host, defang_url, Masker};
+use crate::mask::{Masker, defang_host, defang_url};
 use crate::model::*;
 use unphish_evidence::{Evidence, LinkKind, Location};
 use unphish_intel::brands::BrandDb;
-use unphish_intel::ip::{country_name, IpInfo, NetClass};
-use unphish_signals::{fill, Claims, Enrichment, Hit, Level, Scoring, Verdict};
+use unphish_intel::ip::{IpInfo, NetClass, country_name};
+use unphish_signals::{Claims, Enrichment, Hit, Level, Scoring, Verdict, fill};
 
 /// Everything the report is made from.
 pub struct BuildInput<'a> {
@@ -22,7 +22,10 @@ pub struct BuildInput<'a> {
 }
 
 fn bi(en: impl Into<String>, ja: impl Into<String>) -> Bilingual {
-    Bilingual { en: en.into(), ja: ja.into() }
+    Bilingual {
+        en: en.into(),
+        ja: ja.into(),
+    }
 }
 
 fn class_str(c: NetClass) -> &'static str {
@@ -38,22 +41,45 @@ fn class_str(c: NetClass) -> &'static str {
 
 /// "a rented server at Contabo (Germany)" in both languages.
 pub fn describe_network(info: &IpInfo) -> Bilingual {
-    let provider = info.provider.clone().or_else(|| info.as_org.clone()).unwrap_or_else(|| "an unknown network".into());
+    let provider = info
+        .provider
+        .clone()
+        .or_else(|| info.as_org.clone())
+        .unwrap_or_else(|| "an unknown network".into());
     let (c_en, c_ja) = info
         .country
         .as_deref()
-        .map(|c| country_name(c).map(|(e, j)| (e.to_string(), j.to_string())).unwrap_or((c.to_string(), c.to_string())))
+        .map(|c| {
+            country_name(c)
+                .map(|(e, j)| (e.to_string(), j.to_string()))
+                .unwrap_or((c.to_string(), c.to_string()))
+        })
         .unwrap_or_else(|| ("unknown country".into(), "国不明".into()));
     match info.class {
-        NetClass::Cloud => bi(format!("a rented server at {provider} ({c_en})"), format!("{c_ja}にある {provider} のレンタルサーバー")),
-        NetClass::Cdn => bi(format!("the {provider} network ({c_en})"), format!("{provider} のネットワーク({c_ja})")),
-        NetClass::MailProvider => bi(format!("a mail service, {provider} ({c_en})"), format!("メールサービス {provider}({c_ja})")),
+        NetClass::Cloud => bi(
+            format!("a rented server at {provider} ({c_en})"),
+            format!("{c_ja}にある {provider} のレンタルサーバー"),
+        ),
+        NetClass::Cdn => bi(
+            format!("the {provider} network ({c_en})"),
+            format!("{provider} のネットワーク({c_ja})"),
+        ),
+        NetClass::MailProvider => bi(
+            format!("a mail service, {provider} ({c_en})"),
+            format!("メールサービス {provider}({c_ja})"),
+        ),
         NetClass::Isp => bi(
             format!("a home or mobile internet connection at {provider} ({c_en})"),
             format!("{c_ja}の {provider} の一般向けインターネット回線"),
         ),
-        NetClass::Private => bi("a private network address", "プライベートネットワークのアドレス"),
-        NetClass::Unknown => bi(format!("{provider} ({c_en})"), format!("{provider}({c_ja})")),
+        NetClass::Private => bi(
+            "a private network address",
+            "プライベートネットワークのアドレス",
+        ),
+        NetClass::Unknown => bi(
+            format!("{provider} ({c_en})"),
+            format!("{provider}({c_ja})"),
+        ),
     }
 }
 
@@ -76,7 +102,14 @@ fn headline(level: Level) -> Bilingual {
 
 fn location_parts(loc: &Location) -> (String, String) {
     match loc {
-        Location::Header { name, index } => ("header".into(), if *index == 0 { name.clone() } else { format!("{name}[{index}]") }),
+        Location::Header { name, index } => (
+            "header".into(),
+            if *index == 0 {
+                name.clone()
+            } else {
+                format!("{name}[{index}]")
+            },
+        ),
         Location::Part { index } => ("part".into(), index.to_string()),
         Location::Link { index } => ("link".into(), index.to_string()),
         Location::Attachment { index } => ("attachment".into(), index.to_string()),
@@ -164,11 +197,19 @@ fn advice(level: Level, imp: &[ImpersonationOut], hosting: bool) -> Vec<Bilingua
 pub fn build(input: BuildInput<'_>) -> Report {
     let ev = input.evidence;
     let en = input.enrichment;
-    let mk = if input.mask_recipients { Masker::new(&ev.recipients) } else { Masker::default() };
+    let mk = if input.mask_recipients {
+        Masker::new(&ev.recipients)
+    } else {
+        Masker::default()
+    };
 
     let origin = ev.origin.as_ref().map(|o| {
         let info = en.origin.clone().unwrap_or_default();
-        let country_name = info.country.as_deref().and_then(country_name).map(|(e, j)| bi(e, j));
+        let country_name = info
+            .country
+            .as_deref()
+            .and_then(country_name)
+            .map(|(e, j)| bi(e, j));
         OriginOut {
             ip: o.ip.map(|i| i.to_string()),
             ip_defanged: o.ip.map(|i| defang_host(&i.to_string())),
@@ -227,19 +268,31 @@ pub fn build(input: BuildInput<'_>) -> Report {
             authserv_id: a.authserv_id.clone(),
             method: a.method.clone(),
             result: a.result.clone(),
-            props: a.props.iter().map(|(k, v)| (k.clone(), mk.apply(v))).collect(),
+            props: a
+                .props
+                .iter()
+                .map(|(k, v)| (k.clone(), mk.apply(v)))
+                .collect(),
         })
         .collect();
 
-    let counted: Vec<&str> = input.verdict.contributions.iter().map(|(i, _)| i.as_str()).collect();
+    let counted: Vec<&str> = input
+        .verdict
+        .contributions
+        .iter()
+        .map(|(i, _)| i.as_str())
+        .collect();
     let mut findings: Vec<FindingOut> = Vec::new();
     for h in input.hits {
         if !counted.contains(&h.id) {
             continue;
         }
-        let Some(meta) = unphish_signals::meta(h.id) else { continue };
+        let Some(meta) = unphish_signals::meta(h.id) else {
+            continue;
+        };
         let weight = input.scoring.weight(h.id).unwrap_or(0.0);
-        let vars: Vec<(&'static str, String)> = h.vars.iter().map(|(k, v)| (*k, mk.apply(v))).collect();
+        let vars: Vec<(&'static str, String)> =
+            h.vars.iter().map(|(k, v)| (*k, mk.apply(v))).collect();
         findings.push(FindingOut {
             id: h.id.to_string(),
             slug: meta.slug.to_string(),
@@ -254,13 +307,22 @@ pub fn build(input: BuildInput<'_>) -> Report {
                 .map(|c| {
                     let (kind, at) = location_parts(&c.location);
                     let quote = mk.apply(&c.quote);
-                    EvidenceOut { kind, at, quote_defanged: defang_quote(&quote, ev), quote }
+                    EvidenceOut {
+                        kind,
+                        at,
+                        quote_defanged: defang_quote(&quote, ev),
+                        quote,
+                    }
                 })
                 .collect(),
         });
     }
     // Strongest reasons first; equal weights keep the registry order.
-    findings.sort_by(|a, b| b.weight.partial_cmp(&a.weight).unwrap_or(std::cmp::Ordering::Equal));
+    findings.sort_by(|a, b| {
+        b.weight
+            .partial_cmp(&a.weight)
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
 
     let links = ev
         .links
@@ -272,7 +334,11 @@ pub fn build(input: BuildInput<'_>) -> Report {
             let cited: Vec<String> = input
                 .hits
                 .iter()
-                .filter(|h| h.evidence.iter().any(|c| c.location == Location::Link { index: i }))
+                .filter(|h| {
+                    h.evidence
+                        .iter()
+                        .any(|c| c.location == Location::Link { index: i })
+                })
                 .map(|h| h.id.to_string())
                 .collect();
             LinkOut {
@@ -287,7 +353,12 @@ pub fn build(input: BuildInput<'_>) -> Report {
                 registrable_domain: l.registrable_domain.clone(),
                 ip: l.ip.map(|i| i.to_string()),
                 host_class: intel
-                    .map(|x| serde_json::to_value(x.host_class).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())
+                    .map(|x| {
+                        serde_json::to_value(x.host_class)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default()
+                    })
                     .unwrap_or_default(),
                 owner: intel.and_then(|x| x.owner.clone()),
                 defanged_in_mail: l.defanged,
@@ -313,21 +384,34 @@ pub fn build(input: BuildInput<'_>) -> Report {
             let idx = input.brands.by_id(bid)?;
             let b = input.brands.get(idx);
             hosting |= b.category.to_lowercase().contains("host");
-            let sources = input
+            let sources: Vec<ClaimSourceOut> = input
                 .claims
                 .brands
                 .iter()
                 .filter(|c| &c.id == bid)
                 .flat_map(|c| c.sources.iter())
-                .map(|s| ClaimSourceOut { field: s.field.to_string(), matched: mk.apply(&s.matched), quote: mk.apply(&s.quote) })
+                .map(|s| ClaimSourceOut {
+                    field: s.field.to_string(),
+                    matched: mk.apply(&s.matched),
+                    quote: mk.apply(&s.quote),
+                })
                 .collect();
             Some(ImpersonationOut {
                 brand: b.id.clone(),
-                name: bi(b.name_en.clone(), b.name_ja.clone().unwrap_or_else(|| b.name_en.clone())),
+                name: bi(
+                    b.name_en.clone(),
+                    b.name_ja.clone().unwrap_or_else(|| b.name_en.clone()),
+                ),
                 category: b.category.clone(),
                 official_url: b.official_url.clone(),
                 report_url: b.report_url.clone(),
                 legitimate_domains: b.domains.clone(),
+                fields: sources.iter().fold(Vec::new(), |mut v: Vec<String>, s| {
+                    if !v.contains(&s.field) {
+                        v.push(s.field.clone());
+                    }
+                    v
+                }),
                 sources,
             })
         })
@@ -363,8 +447,19 @@ pub fn build(input: BuildInput<'_>) -> Report {
             level: level.as_str(),
             score: input.verdict.score,
             headline: headline(level),
-            thresholds: Thresholds { phishing: p, suspicious: s },
-            cancelled: input.verdict.cancelled.iter().map(|(id, r)| Cancelled { id: id.clone(), reason: r.clone() }).collect(),
+            thresholds: Thresholds {
+                phishing: p,
+                suspicious: s,
+            },
+            cancelled: input
+                .verdict
+                .cancelled
+                .iter()
+                .map(|(id, r)| Cancelled {
+                    id: id.clone(),
+                    reason: r.clone(),
+                })
+                .collect(),
         },
         subject: mk.opt(&ev.subject),
         date: ev.date.clone(),

@@ -4,12 +4,12 @@
 //! recipient addresses and prepares defanged forms. Renderers ([`text`], JSON via serde) only lay
 //! the model out; they compute nothing.
 
-pub mod model;
 pub mod build;
-pub mod text;
 pub mod mask;
+pub mod model;
+pub mod text;
 
-pub use build::{build, BuildInput};
+pub use build::{BuildInput, build};
 pub use model::*;
 
 /// The JSON report's schema identifier; bumped on any incompatible change.

@@ -8,7 +8,9 @@ pub struct Masker {
 }
 
 fn stars(addr: &str) -> String {
-    addr.chars().map(|c| if c == '@' || c == '.' { c } else { '*' }).collect()
+    addr.chars()
+        .map(|c| if c == '@' || c == '.' { c } else { '*' })
+        .collect()
 }
 
 impl Masker {
@@ -108,7 +110,10 @@ mod tests {
 
     #[test]
     fn defangs_urls_hosts_and_ips() {
-        assert_eq!(defang_url("https://solarpivotpower.com/wp-includes/js/kagoya.net/?uid=x"), "hxxps://solarpivotpower[.]com/wp-includes/js/kagoya.net/?uid=x");
+        assert_eq!(
+            defang_url("https://solarpivotpower.com/wp-includes/js/kagoya.net/?uid=x"),
+            "hxxps://solarpivotpower[.]com/wp-includes/js/kagoya.net/?uid=x"
+        );
         assert_eq!(defang_host("185.202.223.128"), "185.202.223[.]128");
         assert_eq!(defang_host("2001:db8::1"), "2001[:]db8[:][:]1");
     }

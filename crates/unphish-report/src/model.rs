@@ -168,6 +168,8 @@ pub struct ImpersonationOut {
     pub official_url: Option<String>,
     pub report_url: Option<String>,
     pub legitimate_domains: Vec<String>,
+    /// The distinct places the claim was made (`display_name`, `from_address`, `footer`, ...).
+    pub fields: Vec<String>,
     pub sources: Vec<ClaimSourceOut>,
 }
 

@@ -67,23 +67,51 @@ pub fn render(r: &Report, lang: Lang, w: &mut dyn Write) -> io::Result<()> {
         ("suspicious", _) => "SUSPICIOUS",
         _ => "CLEAN",
     };
-    writeln!(w, "{st}{verdict_word}{st:#}  {}  ({} {:.1})", lang.pick(&r.verdict.headline), l.t("score", "スコア"), r.verdict.score)?;
+    writeln!(
+        w,
+        "{st}{verdict_word}{st:#}  {}  ({} {:.1})",
+        lang.pick(&r.verdict.headline),
+        l.t("score", "スコア"),
+        r.verdict.score
+    )?;
     writeln!(w)?;
     if let Some(s) = &r.subject {
         writeln!(w, "{BOLD}{}{BOLD:#} {s}", l.t("Subject:", "件名:"))?;
     }
     if let Some(f) = &r.sender.from {
-        writeln!(w, "{BOLD}{}{BOLD:#} {}", l.t("From:", "差出人:"), f.raw.trim_start_matches("From:").trim())?;
+        let shown = match (&f.display_name, &f.address) {
+            (Some(n), Some(a)) => format!("\"{n}\" <{a}>"),
+            (None, Some(a)) => format!("<{a}>"),
+            _ => f.raw.trim_start_matches("From:").trim().to_string(),
+        };
+        writeln!(w, "{BOLD}{}{BOLD:#} {shown}", l.t("From:", "差出人:"))?;
     }
     if !r.findings.is_empty() {
         writeln!(w)?;
         writeln!(w, "{BOLD}{}{BOLD:#}", l.t("Why", "判断の理由"))?;
         for (i, f) in r.findings.iter().enumerate() {
             let sign = if f.weight < 0.0 { "−" } else { "•" };
-            writeln!(w, " {sign} {}  {DIM}[{} {:+.1}]{DIM:#}", lang.pick(&f.title), f.id, f.weight)?;
+            writeln!(
+                w,
+                " {sign} {}  {DIM}[{} {:+.1}]{DIM:#}",
+                lang.pick(&f.title),
+                f.id,
+                f.weight
+            )?;
             writeln!(w, "   {}", lang.pick(&f.explanation))?;
             for e in &f.evidence {
-                writeln!(w, "   {DIM}{} {}:{DIM:#} {}", l.t("evidence", "根拠"), e.at, e.quote_defanged)?;
+                let at = match e.kind.as_str() {
+                    "header" => String::new(),
+                    "part" => format!("{} ", l.t("body:", "本文:")),
+                    "link" => format!("{} ", l.t("link:", "リンク:")),
+                    _ => format!("{} ", l.t("attachment:", "添付:")),
+                };
+                writeln!(
+                    w,
+                    "   {DIM}{}{DIM:#} {at}{}",
+                    l.t("evidence ›", "根拠 ›"),
+                    e.quote_defanged
+                )?;
             }
             if i + 1 < r.findings.len() {
                 writeln!(w)?;
@@ -92,38 +120,79 @@ pub fn render(r: &Report, lang: Lang, w: &mut dyn Write) -> io::Result<()> {
     }
     if !r.impersonation.is_empty() {
         writeln!(w)?;
-        writeln!(w, "{BOLD}{}{BOLD:#}", l.t("Impersonated", "なりすまされた相手"))?;
+        writeln!(
+            w,
+            "{BOLD}{}{BOLD:#}",
+            l.t("Impersonated", "なりすまされた相手")
+        )?;
         for i in &r.impersonation {
-            let fields: Vec<&str> = i.sources.iter().map(|s| s.field.as_str()).collect();
-            writeln!(w, " • {} ({})  {DIM}{}{DIM:#}", lang.pick(&i.name), i.brand, fields.join(", "))?;
+            writeln!(
+                w,
+                " • {} ({})  {DIM}{}{DIM:#}",
+                lang.pick(&i.name),
+                i.brand,
+                i.fields.join(", ")
+            )?;
             if !i.legitimate_domains.is_empty() {
-                writeln!(w, "   {} {}", l.t("real domains:", "本物のドメイン:"), i.legitimate_domains.join(", "))?;
+                writeln!(
+                    w,
+                    "   {} {}",
+                    l.t("real domains:", "本物のドメイン:"),
+                    i.legitimate_domains.join(", ")
+                )?;
             }
         }
     }
     if let Some(o) = &r.origin {
         writeln!(w)?;
-        writeln!(w, "{BOLD}{}{BOLD:#}", l.t("Where it really came from", "本当の送信元"))?;
+        writeln!(
+            w,
+            "{BOLD}{}{BOLD:#}",
+            l.t("Where it really came from", "本当の送信元")
+        )?;
         writeln!(
             w,
             " {} {}  {}",
             o.ip_defanged.as_deref().unwrap_or("?"),
-            o.rdns.as_deref().map(crate::mask::defang_host).unwrap_or_default(),
+            o.rdns
+                .as_deref()
+                .map(crate::mask::defang_host)
+                .unwrap_or_default(),
             lang.pick(&o.description)
         )?;
         let asn = o.asn.map(|a| format!("AS{a}")).unwrap_or_default();
-        let place = [o.country.clone(), o.city.clone()].into_iter().flatten().collect::<Vec<_>>().join(" / ");
+        let place = [o.country.clone(), o.city.clone()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" / ");
         writeln!(w, " {asn} {}  {place}", o.as_org.as_deref().unwrap_or(""))?;
         if let Some(h) = &o.helo {
             writeln!(w, " HELO {h}")?;
         }
-        writeln!(w, " {DIM}{}{DIM:#}", crate::build_defang_line(&o.received, o))?;
+        writeln!(
+            w,
+            " {DIM}{}{DIM:#}",
+            crate::build_defang_line(&o.received, o)
+        )?;
         writeln!(w, " {}", lang.pick(&o.why))?;
-        writeln!(w, " {DIM}{} {}{DIM:#}", r.hops.len(), l.t("Received hops in the header", "件の Received ヘッダー"))?;
+        writeln!(
+            w,
+            " {DIM}{} {}{DIM:#}",
+            r.hops.len(),
+            l.t("Received hops in the header", "件の Received ヘッダー")
+        )?;
     }
     if !r.authentication.is_empty() {
         writeln!(w)?;
-        writeln!(w, "{BOLD}{}{BOLD:#}", l.t("Authentication (as recorded by the receiving side)", "認証結果(受信側の記録)"))?;
+        writeln!(
+            w,
+            "{BOLD}{}{BOLD:#}",
+            l.t(
+                "Authentication (as recorded by the receiving side)",
+                "認証結果(受信側の記録)"
+            )
+        )?;
         let mut line = Vec::new();
         for a in r.authentication.iter().take(8) {
             line.push(format!("{}={}", a.method, a.result));
@@ -134,8 +203,17 @@ pub fn render(r: &Report, lang: Lang, w: &mut dyn Write) -> io::Result<()> {
         writeln!(w)?;
         writeln!(w, "{BOLD}{}{BOLD:#}", l.t("Links", "リンク"))?;
         for k in r.links.iter().take(20) {
-            let text = k.text.as_deref().filter(|t| !t.is_empty()).map(|t| format!("「{}」 → ", crate::short(t, 60))).unwrap_or_default();
-            let flag = if k.findings.is_empty() { String::new() } else { format!("  {DIM}[{}]{DIM:#}", k.findings.join(", ")) };
+            let text = k
+                .text
+                .as_deref()
+                .filter(|t| !t.is_empty())
+                .map(|t| format!("「{}」 → ", crate::short(t, 60)))
+                .unwrap_or_default();
+            let flag = if k.findings.is_empty() {
+                String::new()
+            } else {
+                format!("  {DIM}[{}]{DIM:#}", k.findings.join(", "))
+            };
             writeln!(w, " • {text}{}{flag}", k.url_defanged)?;
         }
         if r.links.len() > 20 {
@@ -146,26 +224,44 @@ pub fn render(r: &Report, lang: Lang, w: &mut dyn Write) -> io::Result<()> {
         writeln!(w)?;
         writeln!(w, "{BOLD}{}{BOLD:#}", l.t("Attachments", "添付ファイル"))?;
         for a in &r.attachments {
-            writeln!(w, " • {} ({} bytes) sha256 {}", a.name.as_deref().unwrap_or("-"), a.size, a.sha256)?;
+            writeln!(
+                w,
+                " • {} ({} bytes) sha256 {}",
+                a.name.as_deref().unwrap_or("-"),
+                a.size,
+                a.sha256
+            )?;
         }
     }
     if !r.advice.is_empty() {
         writeln!(w)?;
-        writeln!(w, "{BOLD}{}{BOLD:#}", l.t("If you already clicked", "もしクリックしてしまったら"))?;
+        writeln!(
+            w,
+            "{BOLD}{}{BOLD:#}",
+            l.t("If you already clicked", "もしクリックしてしまったら")
+        )?;
         for a in &r.advice {
             writeln!(w, " • {}", lang.pick(a))?;
         }
     }
     if !r.defects.is_empty() {
         writeln!(w)?;
-        writeln!(w, "{BOLD}{}{BOLD:#}", l.t("Problems with the message itself", "メール自体の不備"))?;
+        writeln!(
+            w,
+            "{BOLD}{}{BOLD:#}",
+            l.t("Problems with the message itself", "メール自体の不備")
+        )?;
         for d in &r.defects {
             writeln!(w, " • {} {DIM}({}){DIM:#}", d.detail, d.code)?;
         }
     }
     for n in &r.nested {
         writeln!(w)?;
-        writeln!(w, "{BOLD}{}{BOLD:#}", l.t("Attached message", "添付されたメール"))?;
+        writeln!(
+            w,
+            "{BOLD}{}{BOLD:#}",
+            l.t("Attached message", "添付されたメール")
+        )?;
         render(n, lang, w)?;
     }
     writeln!(w)?;

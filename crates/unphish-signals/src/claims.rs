@@ -26,7 +26,10 @@ impl ClaimSource {
     /// Display name, subject, From address and copyright footer are deliberate claims of identity;
     /// a brand merely named in running text is not.
     pub fn is_strong(&self) -> bool {
-        matches!(self.field, "display_name" | "subject" | "from_address" | "footer")
+        matches!(
+            self.field,
+            "display_name" | "subject" | "from_address" | "footer"
+        )
     }
 }
 
@@ -105,10 +108,26 @@ pub fn context_of(s: &str, start: usize, end: usize) -> String {
     let a = floor_boundary(s, start.saturating_sub(60));
     let b = floor_boundary(s, end.saturating_add(60));
     let seg = &s[a..b.max(a)];
-    let line_start = seg[..floor_boundary(seg, start - a)].rfind('\n').map(|p| p + 1).unwrap_or(0);
+    let line_start = seg[..floor_boundary(seg, start - a)]
+        .rfind('\n')
+        .map(|p| p + 1)
+        .unwrap_or(0);
     let seg = &seg[line_start..];
     let line = seg.split('\n').next().unwrap_or(seg);
     unphish_mime::unfold(line)
+}
+
+/// The From line for quoting: as written, unless it is RFC 2047-encoded, in which case the decoded
+/// name and address (an encoded word proves nothing to a reader).
+pub fn from_line(m: &unphish_evidence::Mailbox) -> String {
+    if !m.raw.contains("=?") {
+        return m.raw.clone();
+    }
+    match (&m.display_name, &m.address) {
+        (Some(n), Some(a)) => format!("From: \"{n}\" <{a}>"),
+        (None, Some(a)) => format!("From: <{a}>"),
+        _ => m.raw.clone(),
+    }
 }
 
 fn same_or_sub(domain: &str, reg: &str) -> bool {
@@ -116,7 +135,10 @@ fn same_or_sub(domain: &str, reg: &str) -> bool {
 }
 
 fn prop<'a>(r: &'a AuthResult, name: &str) -> Option<&'a str> {
-    r.props.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    r.props
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 fn summarise_auth(ev: &Evidence, from_reg: Option<&str>) -> AuthSummary {
@@ -126,7 +148,10 @@ fn summarise_auth(ev: &Evidence, from_reg: Option<&str>) -> AuthSummary {
     let first_raw = auth
         .iter()
         .find(|r| r.source == "authentication-results")
-        .or_else(|| auth.iter().find(|r| r.source == "arc-authentication-results"))
+        .or_else(|| {
+            auth.iter()
+                .find(|r| r.source == "arc-authentication-results")
+        })
         .or_else(|| auth.first())
         .map(|r| r.raw.clone());
     let mut s = AuthSummary::default();
@@ -153,13 +178,14 @@ fn summarise_auth(ev: &Evidence, from_reg: Option<&str>) -> AuthSummary {
             })
     };
     let dmarc_pass = s.dmarc.is_some_and(|i| auth[i].result == "pass");
-    let dkim_pass = s
-        .dkim
-        .iter()
-        .any(|&i| auth[i].result == "pass" && (aligned(prop(&auth[i], "header.d")) || aligned(prop(&auth[i], "header.i"))));
+    let dkim_pass = s.dkim.iter().any(|&i| {
+        auth[i].result == "pass"
+            && (aligned(prop(&auth[i], "header.d")) || aligned(prop(&auth[i], "header.i")))
+    });
     let spf_pass = s.spf.is_some_and(|i| {
         auth[i].result == "pass"
-            && (aligned(prop(&auth[i], "smtp.mailfrom")) || aligned(prop(&auth[i], "envelope-from")))
+            && (aligned(prop(&auth[i], "smtp.mailfrom"))
+                || aligned(prop(&auth[i], "envelope-from")))
     });
     s.aligned_pass = dmarc_pass || dkim_pass || spf_pass;
     s
@@ -190,56 +216,106 @@ pub fn derive(ev: &Evidence, en: &Enrichment, brands: &BrandDb, lures: &LureDb) 
             }
         };
         let c = &mut claims[idx];
-        if c.sources.len() < 12 && !c.sources.iter().any(|s| s.field == src.field && s.matched == src.matched) {
+        if c.sources.len() < 12
+            && !c
+                .sources
+                .iter()
+                .any(|s| s.field == src.field && s.matched == src.matched)
+        {
             c.sources.push(src);
         }
     };
 
-    let from_loc = Location::Header { name: "From".into(), index: 0 };
+    let from_loc = Location::Header {
+        name: "From".into(),
+        index: 0,
+    };
     if let Some(m) = from {
+        let from_quote = from_line(m);
         if let Some(name) = &m.display_name {
             for mention in brands.find_mentions(name) {
-                add(mention.brand, ClaimSource {
-                    field: "display_name",
-                    matched: mention.alias,
-                    quote: m.raw.clone(),
-                    location: from_loc.clone(),
-                });
+                add(
+                    mention.brand,
+                    ClaimSource {
+                        field: "display_name",
+                        matched: mention.alias,
+                        quote: from_quote.clone(),
+                        location: from_loc.clone(),
+                    },
+                );
             }
             for (b, d, _, _) in brands.domains_in(name) {
-                add(b, ClaimSource { field: "display_name", matched: d, quote: m.raw.clone(), location: from_loc.clone() });
+                add(
+                    b,
+                    ClaimSource {
+                        field: "display_name",
+                        matched: d,
+                        quote: from_quote.clone(),
+                        location: from_loc.clone(),
+                    },
+                );
             }
         }
         if let (Some(owner), Some(addr)) = (from_owner, &m.address) {
-            add(owner, ClaimSource {
-                field: "from_address",
-                matched: addr.clone(),
-                quote: m.raw.clone(),
-                location: from_loc.clone(),
-            });
+            add(
+                owner,
+                ClaimSource {
+                    field: "from_address",
+                    matched: addr.clone(),
+                    quote: m.raw.clone(),
+                    location: from_loc.clone(),
+                },
+            );
         }
         // A brand's domain in the local part ("amazon.co.jp-support@evil.example") claims the brand.
-        if let Some(local) = m.address.as_deref().and_then(|a| a.rsplit_once('@')).map(|(l, _)| l) {
+        if let Some(local) = m
+            .address
+            .as_deref()
+            .and_then(|a| a.rsplit_once('@'))
+            .map(|(l, _)| l)
+        {
             for (b, d, _, _) in brands.domains_in(local) {
-                add(b, ClaimSource { field: "from_address", matched: d, quote: m.raw.clone(), location: from_loc.clone() });
+                add(
+                    b,
+                    ClaimSource {
+                        field: "from_address",
+                        matched: d,
+                        quote: from_quote.clone(),
+                        location: from_loc.clone(),
+                    },
+                );
             }
         }
     }
-    let subj_loc = Location::Header { name: "Subject".into(), index: 0 };
+    let subj_loc = Location::Header {
+        name: "Subject".into(),
+        index: 0,
+    };
     let mut lure_found = Vec::new();
     let mut subject_tags = Vec::new();
     if let Some(subject) = &ev.subject {
-        let quote = ev.subject_raw.clone().unwrap_or_else(|| format!("Subject: {subject}"));
+        let quote = ev
+            .subject_raw
+            .clone()
+            .unwrap_or_else(|| format!("Subject: {subject}"));
         for mention in brands.find_mentions(subject) {
-            add(mention.brand, ClaimSource {
-                field: "subject",
-                matched: mention.alias,
-                quote: quote.clone(),
-                location: subj_loc.clone(),
-            });
+            add(
+                mention.brand,
+                ClaimSource {
+                    field: "subject",
+                    matched: mention.alias,
+                    quote: quote.clone(),
+                    location: subj_loc.clone(),
+                },
+            );
         }
         for hit in lures.scan(subject) {
-            lure_found.push(LureFound { hit, field: "subject", location: subj_loc.clone(), context: quote.clone() });
+            lure_found.push(LureFound {
+                hit,
+                field: "subject",
+                location: subj_loc.clone(),
+                context: quote.clone(),
+            });
         }
         subject_tags = lures.subject_tags(subject);
     }
@@ -253,31 +329,61 @@ pub fn derive(ev: &Evidence, en: &Enrichment, brands: &BrandDb, lures: &LureDb) 
                 || lower.contains("copyright")
                 || lower.contains("all rights reserved")
                 || lower.contains("(c)");
-            add(mention.brand, ClaimSource {
-                field: if footer { "footer" } else { "body" },
-                matched: mention.alias,
-                quote: ctx,
-                location: loc.clone(),
-            });
+            add(
+                mention.brand,
+                ClaimSource {
+                    field: if footer { "footer" } else { "body" },
+                    matched: mention.alias,
+                    quote: ctx,
+                    location: loc.clone(),
+                },
+            );
         }
         for hit in lures.scan(text) {
             let ctx = context_of(text, hit.start, hit.end);
             if lure_found.len() < 64 {
-                lure_found.push(LureFound { hit, field: "body", location: loc.clone(), context: ctx });
+                lure_found.push(LureFound {
+                    hit,
+                    field: "body",
+                    location: loc.clone(),
+                    context: ctx,
+                });
             }
         }
     }
     for (i, link) in ev.links.iter().enumerate() {
         if let Some(t) = &link.text {
             for mention in brands.find_mentions(t) {
-                add(mention.brand, ClaimSource {
-                    field: "link_text",
-                    matched: mention.alias,
-                    quote: t.clone(),
-                    location: Location::Link { index: i },
-                });
+                add(
+                    mention.brand,
+                    ClaimSource {
+                        field: "link_text",
+                        matched: mention.alias,
+                        quote: t.clone(),
+                        location: Location::Link { index: i },
+                    },
+                );
             }
         }
+    }
+    // A copyright footer belongs to the identity the mail claims: when the sender name or address
+    // claims one brand and the footer names another (seed 2: KAGOYA with the footer of QUALITIA, the
+    // vendor of its webmail), the footer is part of the first brand's disguise.
+    let primary = claims.iter().position(|c| {
+        c.sources
+            .iter()
+            .any(|s| matches!(s.field, "display_name" | "from_address"))
+    });
+    if let Some(p) = primary {
+        let mut moved = Vec::new();
+        for (i, c) in claims.iter_mut().enumerate() {
+            if i == p || c.sources.iter().any(|s| s.field != "footer") {
+                continue;
+            }
+            moved.append(&mut c.sources);
+        }
+        claims[p].sources.extend(moved);
+        claims.retain(|c| !c.sources.is_empty());
     }
     for c in &mut claims {
         c.sender_verified = c.from_owned && auth.aligned_pass;
@@ -286,7 +392,13 @@ pub fn derive(ev: &Evidence, en: &Enrichment, brands: &BrandDb, lures: &LureDb) 
         (Some(o), Some(reg)) => [o.rdns.as_deref(), o.helo.as_deref()]
             .into_iter()
             .flatten()
-            .any(|n| same_or_sub(&n.trim_matches(|c| c == '[' || c == ']').to_ascii_lowercase(), reg)),
+            .any(|n| {
+                same_or_sub(
+                    &n.trim_matches(|c| c == '[' || c == ']')
+                        .to_ascii_lowercase(),
+                    reg,
+                )
+            }),
         _ => false,
     };
     Claims {

@@ -36,7 +36,12 @@ pub struct Enrichment {
 }
 
 /// Enriches evidence from the data compiled into the binary (and an optional city database).
-pub fn enrich_offline(ev: &Evidence, ip: &IpIntel, city: Option<&CityDb>, brands: &BrandDb) -> Enrichment {
+pub fn enrich_offline(
+    ev: &Evidence,
+    ip: &IpIntel,
+    city: Option<&CityDb>,
+    brands: &BrandDb,
+) -> Enrichment {
     let lookup = |addr| {
         let mut info = ip.lookup(addr);
         if let Some(c) = city {
@@ -57,7 +62,11 @@ pub fn enrich_offline(ev: &Evidence, ip: &IpIntel, city: Option<&CityDb>, brands
             LinkIntel {
                 host_class,
                 ip: l.ip.map(lookup),
-                owner: l.host.as_deref().and_then(|h| brands.owner_of(h)).map(|b| brands.get(b).id.clone()),
+                owner: l
+                    .host
+                    .as_deref()
+                    .and_then(|h| brands.owner_of(h))
+                    .map(|b| brands.get(b).id.clone()),
                 cms_path: l.path.as_deref().and_then(hosts::is_cms_path),
             }
         })
@@ -70,7 +79,13 @@ pub fn enrich_offline(ev: &Evidence, ip: &IpIntel, city: Option<&CityDb>, brands
         origin,
         hops,
         links,
-        skipped_online: vec!["dns", "spf-dkim-dmarc-verification", "rdap", "link-probe", "blocklists"],
+        skipped_online: vec![
+            "dns",
+            "spf-dkim-dmarc-verification",
+            "rdap",
+            "link-probe",
+            "blocklists",
+        ],
         data,
     }
 }

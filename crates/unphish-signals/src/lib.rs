@@ -90,16 +90,31 @@ pub struct Cite {
 
 impl Cite {
     pub fn header(name: &str, index: usize, quote: impl Into<String>) -> Self {
-        Cite { location: Location::Header { name: name.to_string(), index }, quote: quote.into() }
+        Cite {
+            location: Location::Header {
+                name: name.to_string(),
+                index,
+            },
+            quote: quote.into(),
+        }
     }
     pub fn link(index: usize, quote: impl Into<String>) -> Self {
-        Cite { location: Location::Link { index }, quote: quote.into() }
+        Cite {
+            location: Location::Link { index },
+            quote: quote.into(),
+        }
     }
     pub fn part(index: usize, quote: impl Into<String>) -> Self {
-        Cite { location: Location::Part { index }, quote: quote.into() }
+        Cite {
+            location: Location::Part { index },
+            quote: quote.into(),
+        }
     }
     pub fn attachment(index: usize, quote: impl Into<String>) -> Self {
-        Cite { location: Location::Attachment { index }, quote: quote.into() }
+        Cite {
+            location: Location::Attachment { index },
+            quote: quote.into(),
+        }
     }
 }
 
@@ -115,7 +130,11 @@ pub struct Hit {
 
 impl Hit {
     pub fn new(meta: &SignalMeta) -> Self {
-        Hit { id: meta.id, vars: Vec::new(), evidence: Vec::new() }
+        Hit {
+            id: meta.id,
+            vars: Vec::new(),
+            evidence: Vec::new(),
+        }
     }
     pub fn var(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.vars.push((name, value.into()));
@@ -151,7 +170,9 @@ pub fn run_all(cx: &Context<'_>) -> Vec<Hit> {
     for s in signals::ALL {
         let before = hits.len();
         s.check(cx, &mut hits);
-        hits[before..].iter().for_each(|h| debug_assert!(!h.evidence.is_empty(), "{} fired without evidence", h.id));
+        hits[before..]
+            .iter()
+            .for_each(|h| debug_assert!(!h.evidence.is_empty(), "{} fired without evidence", h.id));
     }
     hits.retain(|h| !h.evidence.is_empty());
     hits
@@ -221,10 +242,22 @@ mod tests {
         for s in signals::ALL {
             let m = s.meta();
             for t in [m.title, m.explain] {
-                assert!(!t.en.trim().is_empty() && !t.ja.trim().is_empty(), "{} lacks a language", m.id);
-                assert!(t.ja.chars().any(|c| c as u32 > 0x3000), "{}: Japanese text is not Japanese", m.id);
+                assert!(
+                    !t.en.trim().is_empty() && !t.ja.trim().is_empty(),
+                    "{} lacks a language",
+                    m.id
+                );
+                assert!(
+                    t.ja.chars().any(|c| c as u32 > 0x3000),
+                    "{}: Japanese text is not Japanese",
+                    m.id
+                );
             }
-            assert!(m.slug.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{} slug", m.id);
+            assert!(
+                m.slug.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{} slug",
+                m.id
+            );
         }
     }
 
@@ -232,7 +265,11 @@ mod tests {
     fn every_signal_has_a_weight() {
         let sc = Scoring::embedded();
         for s in signals::ALL {
-            assert!(sc.weight(s.meta().id).is_some(), "{} has no weight in scoring.toml", s.meta().id);
+            assert!(
+                sc.weight(s.meta().id).is_some(),
+                "{} has no weight in scoring.toml",
+                s.meta().id
+            );
         }
     }
 }

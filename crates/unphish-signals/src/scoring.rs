@@ -94,7 +94,9 @@ impl Scoring {
     /// The scoring data shipped inside the binary.
     pub fn embedded() -> &'static Scoring {
         static S: OnceLock<Scoring> = OnceLock::new();
-        S.get_or_init(|| Scoring::from_toml(EMBEDDED).expect("embedded scoring.toml is checked by the tests"))
+        S.get_or_init(|| {
+            Scoring::from_toml(EMBEDDED).expect("embedded scoring.toml is checked by the tests")
+        })
     }
 
     /// Scoring data from a user's file.
@@ -112,7 +114,10 @@ impl Scoring {
     }
 
     pub fn thresholds(&self) -> (f64, f64) {
-        (self.file.thresholds.phishing, self.file.thresholds.suspicious)
+        (
+            self.file.thresholds.phishing,
+            self.file.thresholds.suspicious,
+        )
     }
 
     /// Scores the hits: each signal counts once (its weight), composites cancel signals in
@@ -140,13 +145,20 @@ impl Scoring {
             }
             seen.push(h.id);
             let w = self.weight(h.id).unwrap_or(0.0);
-            let group = crate::meta(h.id).map(|m| m.group).unwrap_or(Group::Structure);
+            let group = crate::meta(h.id)
+                .map(|m| m.group)
+                .unwrap_or(Group::Structure);
             *group_sums.entry(group).or_insert(0.0) += w;
             contributions.push((h.id.to_string(), w));
         }
         let mut score = 0.0;
         for (g, sum) in group_sums {
-            let cap = self.file.groups.get(g.as_str()).map(|c| c.cap).unwrap_or(f64::INFINITY);
+            let cap = self
+                .file
+                .groups
+                .get(g.as_str())
+                .map(|c| c.cap)
+                .unwrap_or(f64::INFINITY);
             score += if sum > cap { cap } else { sum };
         }
         let score = (score * 10.0).round() / 10.0;
@@ -158,7 +170,13 @@ impl Scoring {
         } else {
             Level::Clean
         };
-        Verdict { level, score, contributions, cancelled, scoring_version: self.file.version.clone() }
+        Verdict {
+            level,
+            score,
+            contributions,
+            cancelled,
+            scoring_version: self.file.version.clone(),
+        }
     }
 }
 
@@ -170,11 +188,18 @@ mod tests {
     fn embedded_scoring_parses_and_names_only_known_signals() {
         let s = Scoring::embedded();
         for id in s.file.signals.keys() {
-            assert!(crate::meta(id).is_some(), "scoring.toml weighs unknown signal {id}");
+            assert!(
+                crate::meta(id).is_some(),
+                "scoring.toml weighs unknown signal {id}"
+            );
         }
         for c in &s.file.composites {
             for id in c.when.iter().chain(&c.cancel).chain(&c.unless) {
-                assert!(crate::meta(id).is_some(), "composite {} names unknown signal {id}", c.name);
+                assert!(
+                    crate::meta(id).is_some(),
+                    "composite {} names unknown signal {id}",
+                    c.name
+                );
             }
         }
         let (p, su) = s.thresholds();
@@ -198,8 +223,16 @@ weight = 2.5
         )
         .unwrap();
         let hits = vec![
-            Hit { id: "LINK-001", vars: vec![], evidence: vec![] },
-            Hit { id: "LINK-003", vars: vec![], evidence: vec![] },
+            Hit {
+                id: "LINK-001",
+                vars: vec![],
+                evidence: vec![],
+            },
+            Hit {
+                id: "LINK-003",
+                vars: vec![],
+                evidence: vec![],
+            },
         ];
         let v = s.verdict(&hits);
         assert_eq!(v.score, 3.0);

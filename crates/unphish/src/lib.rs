@@ -11,15 +11,15 @@
 
 use std::path::PathBuf;
 
-pub use unphish_evidence::extract::ExtractLimits;
 pub use unphish_evidence::Evidence;
-pub use unphish_report::{text, Report, SCHEMA};
+pub use unphish_evidence::extract::ExtractLimits;
+pub use unphish_report::{Report, SCHEMA, text};
 pub use unphish_signals::{Level, Scoring};
 
 use unphish_intel::brands::BrandDb;
 use unphish_intel::ip::{CityDb, IpIntel};
 use unphish_intel::lures::LureDb;
-use unphish_signals::{claims, enrich, Context};
+use unphish_signals::{Context, claims, enrich};
 
 /// What an analysis may use and how it reports.
 #[derive(Debug, Clone)]
@@ -35,7 +35,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { mask_recipients: true, city_db: None, scoring_file: None, limits: ExtractLimits::default() }
+        Options {
+            mask_recipients: true,
+            city_db: None,
+            scoring_file: None,
+            limits: ExtractLimits::default(),
+        }
     }
 }
 
@@ -66,16 +71,24 @@ pub struct Analyzer {
 impl Analyzer {
     pub fn new(options: Options) -> Result<Analyzer, Error> {
         let city = match &options.city_db {
-            Some(p) => Some(CityDb::open(p).map_err(|e| Error::CityDb { path: p.display().to_string(), message: e.to_string() })?),
+            Some(p) => Some(CityDb::open(p).map_err(|e| Error::CityDb {
+                path: p.display().to_string(),
+                message: e.to_string(),
+            })?),
             None => None,
         };
         let scoring = match &options.scoring_file {
             Some(p) => {
-                let text = std::fs::read_to_string(p)
-                    .map_err(|e| Error::Scoring { path: p.display().to_string(), message: e.to_string() })?;
-                ScoringRef::Owned(Box::new(
-                    Scoring::from_toml(&text).map_err(|e| Error::Scoring { path: p.display().to_string(), message: e })?,
-                ))
+                let text = std::fs::read_to_string(p).map_err(|e| Error::Scoring {
+                    path: p.display().to_string(),
+                    message: e.to_string(),
+                })?;
+                ScoringRef::Owned(Box::new(Scoring::from_toml(&text).map_err(|e| {
+                    Error::Scoring {
+                        path: p.display().to_string(),
+                        message: e,
+                    }
+                })?))
             }
             None => ScoringRef::Embedded(Scoring::embedded()),
         };
@@ -110,7 +123,10 @@ impl Analyzer {
         })) {
             Ok(r) => r,
             Err(_) => {
-                let mut ev = Evidence { language: "en".into(), ..Evidence::default() };
+                let mut ev = Evidence {
+                    language: "en".into(),
+                    ..Evidence::default()
+                };
                 ev.defects.push(unphish_evidence::Defect::new(
                     "internal.panic",
                     "unphish failed while analysing this message; this is a bug, please report it with the message",
@@ -125,7 +141,13 @@ impl Analyzer {
         let nested = ev.nested.iter().map(|n| self.judge(n)).collect();
         let enrichment = enrich::enrich_offline(ev, self.ip, self.city.as_ref(), self.brands);
         let claims = claims::derive(ev, &enrichment, self.brands, self.lures);
-        let cx = Context { evidence: ev, enrichment: &enrichment, claims: &claims, brands: self.brands, lures: self.lures };
+        let cx = Context {
+            evidence: ev,
+            enrichment: &enrichment,
+            claims: &claims,
+            brands: self.brands,
+            lures: self.lures,
+        };
         let hits = unphish_signals::run_all(&cx);
         let verdict = self.scoring().verdict(&hits);
         unphish_report::build(unphish_report::BuildInput {

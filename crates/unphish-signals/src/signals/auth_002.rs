@@ -12,7 +12,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Auth,
     confidence: Confidence::Medium,
     needs_network: false,
-    title: Text { en: "SPF check: {result}", ja: "SPF 認証の結果: {result}" },
+    title: Text {
+        en: "SPF check: {result}",
+        ja: "SPF 認証の結果: {result}",
+    },
     explain: Text {
         en: "The domain {domain} publishes which servers may send its mail, and the server that sent this one is not among them.",
         ja: "{domain} はメール送信を許可するサーバーを公開していますが、このメールを送ったサーバーはそこに含まれていません。",
@@ -25,7 +28,9 @@ impl Signal for SpfFail {
     }
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
         let Some(i) = cx.claims.auth.spf else { return };
-        let Some(r) = cx.evidence.identity.auth.get(i) else { return };
+        let Some(r) = cx.evidence.identity.auth.get(i) else {
+            return;
+        };
         if r.result != "fail" && r.result != "softfail" {
             return;
         }

@@ -14,7 +14,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Auth,
     confidence: Confidence::Medium,
     needs_network: false,
-    title: Text { en: "The receiving server could not authenticate the sender", ja: "受信サーバーは差出人を認証できませんでした" },
+    title: Text {
+        en: "The receiving server could not authenticate the sender",
+        ja: "受信サーバーは差出人を認証できませんでした",
+    },
     explain: Text {
         en: "Composite authentication at {authserv} returned \"{result}\" for this sender.",
         ja: "{authserv} の複合認証(compauth)はこの差出人について「{result}」と判定しました。",
@@ -26,14 +29,21 @@ impl Signal for CompauthFail {
         &META
     }
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
-        let Some(i) = cx.claims.auth.compauth else { return };
-        let Some(r) = cx.evidence.identity.auth.get(i) else { return };
+        let Some(i) = cx.claims.auth.compauth else {
+            return;
+        };
+        let Some(r) = cx.evidence.identity.auth.get(i) else {
+            return;
+        };
         if r.result != "fail" {
             return;
         }
         hits.push(
             Hit::new(&META)
-                .var("authserv", r.authserv_id.clone().unwrap_or_else(|| "?".into()))
+                .var(
+                    "authserv",
+                    r.authserv_id.clone().unwrap_or_else(|| "?".into()),
+                )
                 .var("result", r.result.clone())
                 .cite(Cite::header(&r.source, 0, r.raw.clone())),
         );

@@ -14,7 +14,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Auth,
     confidence: Confidence::High,
     needs_network: false,
-    title: Text { en: "The sender domain {from_domain} is authenticated", ja: "差出人ドメイン {from_domain} は認証に成功しています" },
+    title: Text {
+        en: "The sender domain {from_domain} is authenticated",
+        ja: "差出人ドメイン {from_domain} は認証に成功しています",
+    },
     explain: Text {
         en: "The receiving server confirmed that {from_domain} sent this mail. This vouches for the domain only, not for who owns it.",
         ja: "受信サーバーは、このメールが {from_domain} から送られたことを確認しました。ただし保証されるのはドメインだけで、その持ち主が誰かは別問題です。",
@@ -30,8 +33,15 @@ impl Signal for SenderAuthenticated {
             return;
         }
         let a = &cx.claims.auth;
-        let idx = a.dmarc.into_iter().chain(a.dkim.iter().copied()).chain(a.spf);
-        let mut hit = Hit::new(&META).var("from_domain", cx.claims.from_domain.clone().unwrap_or_default());
+        let idx = a
+            .dmarc
+            .into_iter()
+            .chain(a.dkim.iter().copied())
+            .chain(a.spf);
+        let mut hit = Hit::new(&META).var(
+            "from_domain",
+            cx.claims.from_domain.clone().unwrap_or_default(),
+        );
         for i in idx {
             if let Some(r) = cx.evidence.identity.auth.get(i) {
                 if r.result == "pass" {

@@ -16,7 +16,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Brand,
     confidence: Confidence::High,
     needs_network: false,
-    title: Text { en: "Pretends to be {brand}", ja: "{brand_ja} を名乗っています" },
+    title: Text {
+        en: "Pretends to be {brand}",
+        ja: "{brand_ja} を名乗っています",
+    },
     explain: Text {
         en: "The mail presents itself as {brand} ({where}), but it was sent from {from_domain}, which does not belong to {brand}.",
         ja: "このメールは {brand_ja} を装っています({where_ja})が、送信元の {from_domain} は {brand_ja} のドメインではありません。",
@@ -52,8 +55,11 @@ impl Signal for BrandImpersonation {
             if c.from_owned {
                 continue;
             }
-            let strong: Vec<_> =
-                c.sources.iter().filter(|s| matches!(s.field, "display_name" | "footer" | "from_address")).collect();
+            let strong: Vec<_> = c
+                .sources
+                .iter()
+                .filter(|s| matches!(s.field, "display_name" | "footer" | "from_address"))
+                .collect();
             if strong.is_empty() {
                 continue;
             }
@@ -61,13 +67,22 @@ impl Signal for BrandImpersonation {
             let (w_en, w_ja) = where_text(c, true);
             let mut hit = Hit::new(&META)
                 .var("brand", b.name_en.clone())
-                .var("brand_ja", b.name_ja.clone().unwrap_or_else(|| b.name_en.clone()))
+                .var(
+                    "brand_ja",
+                    b.name_ja.clone().unwrap_or_else(|| b.name_en.clone()),
+                )
                 .var("brand_id", c.id.clone())
                 .var("where", w_en)
                 .var("where_ja", w_ja)
-                .var("from_domain", cx.claims.from_domain.clone().unwrap_or_else(|| "?".into()));
+                .var(
+                    "from_domain",
+                    cx.claims.from_domain.clone().unwrap_or_else(|| "?".into()),
+                );
             for s in strong {
-                hit = hit.cite(Cite { location: s.location.clone(), quote: s.quote.clone() });
+                hit = hit.cite(Cite {
+                    location: s.location.clone(),
+                    quote: s.quote.clone(),
+                });
             }
             hits.push(hit);
         }

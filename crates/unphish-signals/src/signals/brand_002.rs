@@ -15,7 +15,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Brand,
     confidence: Confidence::High,
     needs_network: false,
-    title: Text { en: "{from_domain} is {brand}'s domain, but the mail did not come from {brand}", ja: "{from_domain} は {brand_ja} のドメインですが、{brand_ja} から送られたものではありません" },
+    title: Text {
+        en: "{from_domain} is {brand}'s domain, but the mail did not come from {brand}",
+        ja: "{from_domain} は {brand_ja} のドメインですが、{brand_ja} から送られたものではありません",
+    },
     explain: Text {
         en: "Anyone can write {from_address} in the From line. The mail was actually handed over by {origin} ({provider}), which is not {brand}'s mail system, and no authentication result confirms {from_domain}.",
         ja: "差出人欄には誰でも {from_address} と書けます。実際にメールを送り込んだのは {origin}({provider})で、{brand_ja} のメールシステムではなく、{from_domain} を確認する認証結果もありません。",
@@ -27,11 +30,18 @@ impl Signal for BrandDomainSpoofed {
         &META
     }
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
-        let Some(origin) = &cx.evidence.origin else { return };
+        let Some(origin) = &cx.evidence.origin else {
+            return;
+        };
         if origin.ip.is_none() || cx.claims.origin_in_sender_domain || cx.claims.auth.aligned_pass {
             return;
         }
-        for c in cx.claims.brands.iter().filter(|c| c.from_owned && !c.sender_verified) {
+        for c in cx
+            .claims
+            .brands
+            .iter()
+            .filter(|c| c.from_owned && !c.sender_verified)
+        {
             let b = cx.brands.get(c.brand);
             let origin_label = match (origin.ip, &origin.rdns) {
                 (Some(ip), Some(r)) => format!("{ip} / {r}"),
@@ -40,12 +50,23 @@ impl Signal for BrandDomainSpoofed {
             };
             let mut hit = Hit::new(&META)
                 .var("brand", b.name_en.clone())
-                .var("brand_ja", b.name_ja.clone().unwrap_or_else(|| b.name_en.clone()))
+                .var(
+                    "brand_ja",
+                    b.name_ja.clone().unwrap_or_else(|| b.name_en.clone()),
+                )
                 .var("brand_id", c.id.clone())
-                .var("from_domain", cx.claims.from_domain.clone().unwrap_or_default())
+                .var(
+                    "from_domain",
+                    cx.claims.from_domain.clone().unwrap_or_default(),
+                )
                 .var(
                     "from_address",
-                    cx.evidence.identity.from.as_ref().and_then(|f| f.address.clone()).unwrap_or_default(),
+                    cx.evidence
+                        .identity
+                        .from
+                        .as_ref()
+                        .and_then(|f| f.address.clone())
+                        .unwrap_or_default(),
                 )
                 .var("origin", origin_label)
                 .var("provider", provider_label(cx));

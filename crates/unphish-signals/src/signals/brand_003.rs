@@ -12,7 +12,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Brand,
     confidence: Confidence::High,
     needs_network: false,
-    title: Text { en: "{domain} imitates {real}", ja: "{domain} は {real} に似せたドメインです" },
+    title: Text {
+        en: "{domain} imitates {real}",
+        ja: "{domain} は {real} に似せたドメインです",
+    },
     explain: Text {
         en: "{domain} is not {brand}'s domain {real}; it is built to be mistaken for it at a glance.",
         ja: "{domain} は {brand_ja} の本物のドメイン {real} ではなく、一目で見間違えるように作られています。",
@@ -37,7 +40,13 @@ impl Signal for LookalikeDomain {
                         .var("domain", domain)
                         .var("real", real)
                         .var("brand", brand.name_en.clone())
-                        .var("brand_ja", brand.name_ja.clone().unwrap_or_else(|| brand.name_en.clone()))
+                        .var(
+                            "brand_ja",
+                            brand
+                                .name_ja
+                                .clone()
+                                .unwrap_or_else(|| brand.name_en.clone()),
+                        )
                         .var("brand_id", brand.id.clone())
                         .cite(cite),
                 );

@@ -11,7 +11,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Brand,
     confidence: Confidence::Low,
     needs_network: false,
-    title: Text { en: "The subject names {brand}, the sender is someone else", ja: "件名に {brand_ja} の名前がありますが、差出人は別の組織です" },
+    title: Text {
+        en: "The subject names {brand}, the sender is someone else",
+        ja: "件名に {brand_ja} の名前がありますが、差出人は別の組織です",
+    },
     explain: Text {
         en: "The subject speaks of {brand}, but the mail comes from {from_domain}.",
         ja: "件名は {brand_ja} について述べていますが、メールは {from_domain} から来ています。",
@@ -24,18 +27,33 @@ impl Signal for BrandNamedByUnrelatedSender {
     }
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
         for c in &cx.claims.brands {
-            if c.from_owned || c.sources.iter().any(|s| matches!(s.field, "display_name" | "footer" | "from_address")) {
+            if c.from_owned
+                || c.sources
+                    .iter()
+                    .any(|s| matches!(s.field, "display_name" | "footer" | "from_address"))
+            {
                 continue;
             }
-            let Some(s) = c.sources.iter().find(|s| s.field == "subject") else { continue };
+            let Some(s) = c.sources.iter().find(|s| s.field == "subject") else {
+                continue;
+            };
             let b = cx.brands.get(c.brand);
             hits.push(
                 Hit::new(&META)
                     .var("brand", b.name_en.clone())
-                    .var("brand_ja", b.name_ja.clone().unwrap_or_else(|| b.name_en.clone()))
+                    .var(
+                        "brand_ja",
+                        b.name_ja.clone().unwrap_or_else(|| b.name_en.clone()),
+                    )
                     .var("brand_id", c.id.clone())
-                    .var("from_domain", cx.claims.from_domain.clone().unwrap_or_else(|| "?".into()))
-                    .cite(Cite { location: s.location.clone(), quote: s.quote.clone() }),
+                    .var(
+                        "from_domain",
+                        cx.claims.from_domain.clone().unwrap_or_else(|| "?".into()),
+                    )
+                    .cite(Cite {
+                        location: s.location.clone(),
+                        quote: s.quote.clone(),
+                    }),
             );
             return;
         }

@@ -16,7 +16,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Identity,
     confidence: Confidence::Medium,
     needs_network: false,
-    title: Text { en: "Replies go to {reply_domain}, not to {from_domain}", ja: "返信先が {from_domain} ではなく {reply_domain} になっています" },
+    title: Text {
+        en: "Replies go to {reply_domain}, not to {from_domain}",
+        ja: "返信先が {from_domain} ではなく {reply_domain} になっています",
+    },
     explain: Text {
         en: "The mail says it is from {from_domain}, but a reply would go to {reply_address}{freemail}. Whoever wrote it wants the answers somewhere else.",
         ja: "差出人は {from_domain} ですが、返信すると {reply_address}{freemail_ja} に届きます。送り主は返事を別の場所で受け取ろうとしています。",
@@ -32,19 +35,34 @@ impl Signal for ReplyToElsewhere {
         &META
     }
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
-        let Some(from_reg) = cx.claims.from_registrable.as_deref() else { return };
+        let Some(from_reg) = cx.claims.from_registrable.as_deref() else {
+            return;
+        };
         for (i, r) in cx.evidence.identity.reply_to.iter().enumerate() {
-            let (Some(reg), Some(addr)) = (r.registrable_domain.as_deref(), r.address.as_deref()) else { continue };
+            let (Some(reg), Some(addr)) = (r.registrable_domain.as_deref(), r.address.as_deref())
+            else {
+                continue;
+            };
             if reg == from_reg || first_label(reg) == first_label(from_reg) {
                 continue;
             }
             let free = hosts::is_freemail(reg);
             let mut hit = Hit::new(&META)
                 .var("reply_domain", reg)
-                .var("from_domain", cx.claims.from_domain.clone().unwrap_or_default())
+                .var(
+                    "from_domain",
+                    cx.claims.from_domain.clone().unwrap_or_default(),
+                )
                 .var("reply_address", addr)
                 .var("freemail", if free { " (a free mail account)" } else { "" })
-                .var("freemail_ja", if free { "(無料メールのアカウント)" } else { "" })
+                .var(
+                    "freemail_ja",
+                    if free {
+                        "(無料メールのアカウント)"
+                    } else {
+                        ""
+                    },
+                )
                 .cite(Cite::header("Reply-To", i, r.raw.clone()));
             if let Some(c) = from_cite(cx) {
                 hit = hit.cite(c);

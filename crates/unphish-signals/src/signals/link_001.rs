@@ -15,7 +15,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Link,
     confidence: Confidence::High,
     needs_network: false,
-    title: Text { en: "A link shows {shown} but leads to {host}", ja: "リンクの表示は {shown} ですが、実際の行き先は {host} です" },
+    title: Text {
+        en: "A link shows {shown} but leads to {host}",
+        ja: "リンクの表示は {shown} ですが、実際の行き先は {host} です",
+    },
     explain: Text {
         en: "The text you see is {shown}, but clicking it opens {host}. The address on the screen is a disguise.",
         ja: "画面に見えているのは {shown} ですが、クリックすると {host} が開きます。表示されたアドレスは偽装です。",
@@ -31,13 +34,18 @@ impl Signal for LinkTextShowsOtherDomain {
             if !is_clickable(l) {
                 continue;
             }
-            let (Some(shown), Some(host)) = (&l.text_registrable_domain, &l.host) else { continue };
+            let (Some(shown), Some(host)) = (&l.text_registrable_domain, &l.host) else {
+                continue;
+            };
             if l.registrable_domain.as_deref() == Some(shown.as_str()) {
                 continue;
             }
             hits.push(
                 Hit::new(&META)
-                    .var("shown", l.text_host.clone().unwrap_or_else(|| shown.clone()))
+                    .var(
+                        "shown",
+                        l.text_host.clone().unwrap_or_else(|| shown.clone()),
+                    )
                     .var("host", host.clone())
                     .cite(Cite::link(i, link_quote(l))),
             );

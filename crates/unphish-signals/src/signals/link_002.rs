@@ -16,7 +16,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Link,
     confidence: Confidence::Medium,
     needs_network: false,
-    title: Text { en: "\"{text}\" hides a link to {host}", ja: "「{text}」の裏に {host} へのリンクが隠れています" },
+    title: Text {
+        en: "\"{text}\" hides a link to {host}",
+        ja: "「{text}」の裏に {host} へのリンクが隠れています",
+    },
     explain: Text {
         en: "The link text asks you to act, but the link goes to {host}, which has nothing to do with the sender {from_domain}.",
         ja: "リンクの文字は操作を促していますが、行き先の {host} は差出人 {from_domain} とは無関係のサイトです。",
@@ -32,11 +35,18 @@ impl Signal for LureLinkToUnrelatedHost {
             if !is_clickable(l) || l.text_host.is_some() {
                 continue;
             }
-            let (Some(text), Some(host)) = (&l.text, &l.host) else { continue };
+            let (Some(text), Some(host)) = (&l.text, &l.host) else {
+                continue;
+            };
             let lure = cx.lures.scan(text).into_iter().any(|h| {
                 matches!(
                     h.category,
-                    LureCategory::Account | LureCategory::Credential | LureCategory::Payment | LureCategory::Threat | LureCategory::Delivery | LureCategory::Urgency
+                    LureCategory::Account
+                        | LureCategory::Credential
+                        | LureCategory::Payment
+                        | LureCategory::Threat
+                        | LureCategory::Delivery
+                        | LureCategory::Urgency
                 )
             });
             if !lure || host_belongs_to_sender(cx, i) {
@@ -46,7 +56,10 @@ impl Signal for LureLinkToUnrelatedHost {
                 Hit::new(&META)
                     .var("text", crate::excerpt(text, 60))
                     .var("host", host.clone())
-                    .var("from_domain", cx.claims.from_domain.clone().unwrap_or_else(|| "?".into()))
+                    .var(
+                        "from_domain",
+                        cx.claims.from_domain.clone().unwrap_or_else(|| "?".into()),
+                    )
                     .cite(Cite::link(i, link_quote(l))),
             );
             return;

@@ -15,7 +15,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Link,
     confidence: Confidence::High,
     needs_network: false,
-    title: Text { en: "{brand_domain} is only part of the address; the site is {host}", ja: "{brand_domain} はアドレスの一部にすぎず、実際のサイトは {host} です" },
+    title: Text {
+        en: "{brand_domain} is only part of the address; the site is {host}",
+        ja: "{brand_domain} はアドレスの一部にすぎず、実際のサイトは {host} です",
+    },
     explain: Text {
         en: "The link contains {brand}'s domain {brand_domain} as {where} of {host}. The site that opens is {registrable}, not {brand}.",
         ja: "リンクには {brand_ja} のドメイン {brand_domain} が含まれていますが、それは {host} の{where_ja}に置かれているだけです。開くのは {brand_ja} ではなく {registrable} のサイトです。",
@@ -29,12 +32,17 @@ impl Signal for BrandDomainInUrl {
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
         let mut seen: Vec<(usize, String)> = Vec::new();
         for (i, l) in cx.evidence.links.iter().enumerate().take(500) {
-            let (Some(host), Some(reg)) = (&l.host, &l.registrable_domain) else { continue };
+            let (Some(host), Some(reg)) = (&l.host, &l.registrable_domain) else {
+                continue;
+            };
             if cx.brands.owner_of(host).is_some() {
                 continue;
             }
             // Where in the URL: the labels of the host before the registrable domain, then path and query.
-            let sub = host.strip_suffix(reg.as_str()).unwrap_or("").trim_end_matches('.');
+            let sub = host
+                .strip_suffix(reg.as_str())
+                .unwrap_or("")
+                .trim_end_matches('.');
             let parts = [
                 (sub, "a sub-domain", "サブドメイン"),
                 (l.path.as_deref().unwrap_or(""), "the path", "パス"),
@@ -53,7 +61,13 @@ impl Signal for BrandDomainInUrl {
                     hits.push(
                         Hit::new(&META)
                             .var("brand", brand.name_en.clone())
-                            .var("brand_ja", brand.name_ja.clone().unwrap_or_else(|| brand.name_en.clone()))
+                            .var(
+                                "brand_ja",
+                                brand
+                                    .name_ja
+                                    .clone()
+                                    .unwrap_or_else(|| brand.name_en.clone()),
+                            )
                             .var("brand_id", brand.id.clone())
                             .var("brand_domain", dom)
                             .var("host", host.clone())

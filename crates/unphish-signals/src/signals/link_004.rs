@@ -15,7 +15,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Link,
     confidence: Confidence::Medium,
     needs_network: false,
-    title: Text { en: "The link points into {cms} on {host}", ja: "リンク先は {host} の {cms} フォルダーです" },
+    title: Text {
+        en: "The link points into {cms} on {host}",
+        ja: "リンク先は {host} の {cms} フォルダーです",
+    },
     explain: Text {
         en: "{cms} is an internal folder of a WordPress-style site. A link there on {host}, a site unrelated to the sender, is typical of a hacked website hosting a phishing page.",
         ja: "{cms} は WordPress などのサイトの内部フォルダーです。差出人と無関係な {host} のこの場所へのリンクは、乗っ取られたサイトに設置された詐欺ページの典型です。",
@@ -28,12 +31,21 @@ impl Signal for CmsPathOnUnrelatedSite {
     }
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
         for (i, l) in cx.evidence.links.iter().enumerate() {
-            let Some(cms) = cx.enrichment.links.get(i).and_then(|x| x.cms_path) else { continue };
-            if !is_clickable(l) && l.kind != unphish_evidence::LinkKind::Text || host_belongs_to_sender(cx, i) {
+            let Some(cms) = cx.enrichment.links.get(i).and_then(|x| x.cms_path) else {
+                continue;
+            };
+            if !is_clickable(l) && l.kind != unphish_evidence::LinkKind::Text
+                || host_belongs_to_sender(cx, i)
+            {
                 continue;
             }
             let host = l.host.clone().unwrap_or_default();
-            hits.push(Hit::new(&META).var("cms", cms).var("host", host).cite(Cite::link(i, link_quote(l))));
+            hits.push(
+                Hit::new(&META)
+                    .var("cms", cms)
+                    .var("host", host)
+                    .cite(Cite::link(i, link_quote(l))),
+            );
             return;
         }
     }

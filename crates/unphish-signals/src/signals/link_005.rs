@@ -15,7 +15,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Link,
     confidence: Confidence::Medium,
     needs_network: false,
-    title: Text { en: "The link carries your own mail address", ja: "リンクにあなた自身のメールアドレスが埋め込まれています" },
+    title: Text {
+        en: "The link carries your own mail address",
+        ja: "リンクにあなた自身のメールアドレスが埋め込まれています",
+    },
     explain: Text {
         en: "Your address is written into the link to {host}, so the fake page can greet you with it and the sender learns that you clicked.",
         ja: "{host} へのリンクにあなたのアドレスが埋め込まれています。偽ページにアドレスを表示して本物らしく見せ、誰がクリックしたかを送り主に知らせるためです。",
@@ -28,7 +31,9 @@ fn percent_decode_lower(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
+            if let Ok(v) =
+                u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
+            {
                 out.push(v);
                 i += 3;
                 continue;
@@ -50,19 +55,34 @@ impl Signal for RecipientAddressInUrl {
         }
         for (i, l) in cx.evidence.links.iter().enumerate().take(500) {
             let lower = percent_decode_lower(&l.url);
-            if lower.contains("unsubscribe") || lower.contains("optout") || lower.contains("opt-out") || lower.contains("haishin") {
+            if lower.contains("unsubscribe")
+                || lower.contains("optout")
+                || lower.contains("opt-out")
+                || lower.contains("haishin")
+            {
                 continue;
             }
             let text = l.text.as_deref().unwrap_or("").to_lowercase();
-            if text.contains("unsubscribe") || text.contains("配信停止") || text.contains("配信解除") {
+            if text.contains("unsubscribe")
+                || text.contains("配信停止")
+                || text.contains("配信解除")
+            {
                 continue;
             }
             let after_host = match lower.find("://") {
                 Some(p) => &lower[p + 3..],
                 None => &lower[..],
             };
-            let path_part = after_host.find(['/', '?', '#']).map(|p| &after_host[p..]).unwrap_or("");
-            if cx.evidence.recipients.iter().any(|r| !r.is_empty() && path_part.contains(r.as_str())) {
+            let path_part = after_host
+                .find(['/', '?', '#'])
+                .map(|p| &after_host[p..])
+                .unwrap_or("");
+            if cx
+                .evidence
+                .recipients
+                .iter()
+                .any(|r| !r.is_empty() && path_part.contains(r.as_str()))
+            {
                 hits.push(
                     Hit::new(&META)
                         .var("host", l.host.clone().unwrap_or_default())

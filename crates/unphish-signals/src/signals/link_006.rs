@@ -17,7 +17,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Link,
     confidence: Confidence::Medium,
     needs_network: false,
-    title: Text { en: "A link uses {service_en} ({host})", ja: "リンクに{service_ja}({host})が使われています" },
+    title: Text {
+        en: "A link uses {service_en} ({host})",
+        ja: "リンクに{service_ja}({host})が使われています",
+    },
     explain: Text {
         en: "{host} is {service_en}: anyone can create an address there for free in minutes, and the real destination is hidden or disposable.",
         ja: "{host} は{service_ja}で、誰でも無料ですぐにアドレスを作れます。本当の行き先が隠されているか、使い捨てのサイトです。",
@@ -33,7 +36,9 @@ impl Signal for HiddenBehindHostService {
             if !is_clickable(l) && l.kind != unphish_evidence::LinkKind::Text {
                 continue;
             }
-            let Some(intel) = cx.enrichment.links.get(i) else { continue };
+            let Some(intel) = cx.enrichment.links.get(i) else {
+                continue;
+            };
             let (en, ja) = match intel.host_class {
                 HostClass::Shortener => ("a URL shortener", "短縮URLサービス"),
                 HostClass::FreeHosting => ("a free hosting service", "無料ホスティングサービス"),

@@ -14,7 +14,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Link,
     confidence: Confidence::Medium,
     needs_network: false,
-    title: Text { en: "A link goes to the bare IP address {ip}", ja: "リンク先がドメイン名ではなく IP アドレス {ip} です" },
+    title: Text {
+        en: "A link goes to the bare IP address {ip}",
+        ja: "リンク先がドメイン名ではなく IP アドレス {ip} です",
+    },
     explain: Text {
         en: "Legitimate services link to their own domain names, never to a raw address like {ip}{where}.",
         ja: "正規のサービスは自社のドメイン名にリンクし、{ip}{where_ja} のような IP アドレスを直接使うことはありません。",
@@ -31,9 +34,17 @@ impl Signal for IpAddressUrl {
             let info = cx.enrichment.links.get(i).and_then(|x| x.ip.as_ref());
             let place = info
                 .map(|x| {
-                    let org = x.provider.clone().or_else(|| x.as_org.clone()).unwrap_or_default();
+                    let org = x
+                        .provider
+                        .clone()
+                        .or_else(|| x.as_org.clone())
+                        .unwrap_or_default();
                     let c = x.country.clone().unwrap_or_default();
-                    if org.is_empty() { String::new() } else { format!(" ({org}, {c})") }
+                    if org.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({org}, {c})")
+                    }
                 })
                 .unwrap_or_default();
             hits.push(

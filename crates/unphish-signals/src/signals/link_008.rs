@@ -14,7 +14,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Link,
     confidence: Confidence::High,
     needs_network: false,
-    title: Text { en: "The link host {shown} mixes alphabets", ja: "リンク先 {shown} は複数の文字体系を混ぜています" },
+    title: Text {
+        en: "The link host {shown} mixes alphabets",
+        ja: "リンク先 {shown} は複数の文字体系を混ぜています",
+    },
     explain: Text {
         en: "{shown} (really {host}) combines letters from different alphabets that look alike, a trick to imitate a familiar name.",
         ja: "{shown}(実体は {host})は見た目が似た別の文字体系の文字を混ぜており、有名な名前に見せかける手口です。",
@@ -27,11 +30,18 @@ impl Signal for DeceptiveUnicodeHost {
     }
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
         for (i, l) in cx.evidence.links.iter().enumerate() {
-            let (Some(uni), Some(host)) = (&l.host_unicode, &l.host) else { continue };
-            let deceptive = uni.split('.').any(unphish_evidence::domain::is_mixed_script);
+            let (Some(uni), Some(host)) = (&l.host_unicode, &l.host) else {
+                continue;
+            };
+            let deceptive = uni
+                .split('.')
+                .any(unphish_evidence::domain::is_mixed_script);
             if deceptive {
                 hits.push(
-                    Hit::new(&META).var("shown", uni.clone()).var("host", host.clone()).cite(Cite::link(i, link_quote(l))),
+                    Hit::new(&META)
+                        .var("shown", uni.clone())
+                        .var("host", host.clone())
+                        .cite(Cite::link(i, link_quote(l))),
                 );
                 return;
             }

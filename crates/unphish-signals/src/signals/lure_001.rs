@@ -14,7 +14,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Lure,
     confidence: Confidence::Medium,
     needs_network: false,
-    title: Text { en: "The subject is tagged {tag}", ja: "件名に {tag} の印が付いています" },
+    title: Text {
+        en: "The subject is tagged {tag}",
+        ja: "件名に {tag} の印が付いています",
+    },
     explain: Text {
         en: "A mail server on the way marked this message as spam by adding {tag} to its subject.",
         ja: "途中のメールサーバーがこのメールを迷惑メールと判断し、件名に {tag} を付けています。",
@@ -26,8 +29,14 @@ impl Signal for SubjectSpamTag {
         &META
     }
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
-        let Some(tag) = cx.claims.subject_tags.first() else { return };
+        let Some(tag) = cx.claims.subject_tags.first() else {
+            return;
+        };
         let quote = cx.evidence.subject_raw.clone().unwrap_or_default();
-        hits.push(Hit::new(&META).var("tag", tag.phrase.clone()).cite(Cite::header("Subject", 0, quote)));
+        hits.push(
+            Hit::new(&META)
+                .var("tag", tag.phrase.clone())
+                .cite(Cite::header("Subject", 0, quote)),
+        );
     }
 }

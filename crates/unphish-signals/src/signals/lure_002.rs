@@ -14,7 +14,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Lure,
     confidence: Confidence::Low,
     needs_network: false,
-    title: Text { en: "Pressure: {phrases}", ja: "不安をあおる言葉: {phrases}" },
+    title: Text {
+        en: "Pressure: {phrases}",
+        ja: "不安をあおる言葉: {phrases}",
+    },
     explain: Text {
         en: "The mail rushes or threatens the reader ({phrases}) so that there is no time to check whether it is real.",
         ja: "本物かどうか確かめる時間を与えないよう、急がせたり脅したりする言葉({phrases})が使われています。",
@@ -26,6 +29,11 @@ impl Signal for PressureLanguage {
         &META
     }
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
-        super::lure_common::check(&META, &[LureCategory::Urgency, LureCategory::Threat], cx, hits);
+        super::lure_common::check(
+            &META,
+            &[LureCategory::Urgency, LureCategory::Threat],
+            cx,
+            hits,
+        );
     }
 }

@@ -14,7 +14,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Lure,
     confidence: Confidence::Low,
     needs_network: false,
-    title: Text { en: "Asks you to act on your account: {phrases}", ja: "アカウントの操作を求めています: {phrases}" },
+    title: Text {
+        en: "Asks you to act on your account: {phrases}",
+        ja: "アカウントの操作を求めています: {phrases}",
+    },
     explain: Text {
         en: "The mail wants you to log in, verify or re-activate an account ({phrases}). That is exactly what a fake login page is built to capture.",
         ja: "ログイン、本人確認、再有効化などの操作({phrases})を求めています。偽のログインページが盗もうとしているのはまさにその情報です。",
@@ -26,6 +29,11 @@ impl Signal for AccountOrCredentialRequest {
         &META
     }
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
-        super::lure_common::check(&META, &[LureCategory::Account, LureCategory::Credential], cx, hits);
+        super::lure_common::check(
+            &META,
+            &[LureCategory::Account, LureCategory::Credential],
+            cx,
+            hits,
+        );
     }
 }

@@ -5,10 +5,27 @@ use crate::claims::LureFound;
 use crate::{Cite, Context, Hit, SignalMeta};
 use unphish_intel::lures::LureCategory;
 
-pub fn check(meta: &'static SignalMeta, cats: &[LureCategory], cx: &Context<'_>, hits: &mut Vec<Hit>) {
-    let found: Vec<&LureFound> = cx.claims.lures.iter().filter(|l| cats.contains(&l.hit.category)).collect();
-    let strong: Vec<&&LureFound> = found.iter().filter(|l| l.hit.strength == "strong").collect();
-    let mut weak_ids: Vec<&str> = found.iter().filter(|l| l.hit.strength != "strong").map(|l| l.hit.id.as_str()).collect();
+pub fn check(
+    meta: &'static SignalMeta,
+    cats: &[LureCategory],
+    cx: &Context<'_>,
+    hits: &mut Vec<Hit>,
+) {
+    let found: Vec<&LureFound> = cx
+        .claims
+        .lures
+        .iter()
+        .filter(|l| cats.contains(&l.hit.category))
+        .collect();
+    let strong: Vec<&&LureFound> = found
+        .iter()
+        .filter(|l| l.hit.strength == unphish_intel::lures::LureStrength::Strong)
+        .collect();
+    let mut weak_ids: Vec<&str> = found
+        .iter()
+        .filter(|l| l.hit.strength != unphish_intel::lures::LureStrength::Strong)
+        .map(|l| l.hit.id.as_str())
+        .collect();
     weak_ids.sort();
     weak_ids.dedup();
     let chosen: Vec<&LureFound> = if !strong.is_empty() {
@@ -18,10 +35,16 @@ pub fn check(meta: &'static SignalMeta, cats: &[LureCategory], cx: &Context<'_>,
     } else {
         return;
     };
-    let phrases: Vec<String> = chosen.iter().map(|l| format!("「{}」", l.hit.phrase)).collect();
+    let phrases: Vec<String> = chosen
+        .iter()
+        .map(|l| format!("「{}」", l.hit.phrase))
+        .collect();
     let mut hit = Hit::new(meta).var("phrases", phrases.join(" "));
     for l in chosen {
-        hit = hit.cite(Cite { location: l.location.clone(), quote: crate::excerpt(&l.context, 200) });
+        hit = hit.cite(Cite {
+            location: l.location.clone(),
+            quote: crate::excerpt(&l.context, 200),
+        });
     }
     hits.push(hit);
 }

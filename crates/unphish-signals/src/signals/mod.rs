@@ -1,7 +1,7 @@
 //! The signal registry: one file per signal, one line here each.
 
-mod util;
 mod lure_common;
+mod util;
 
 mod auth_001;
 mod auth_002;

@@ -31,11 +31,18 @@ impl Signal for SenderDomainNotOrigin {
         &META
     }
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
-        let (Some(origin), Some(from_domain)) = (&cx.evidence.origin, &cx.claims.from_domain) else { return };
+        let (Some(origin), Some(from_domain)) = (&cx.evidence.origin, &cx.claims.from_domain)
+        else {
+            return;
+        };
         if origin.ip.is_none() || cx.claims.origin_in_sender_domain || cx.claims.auth.aligned_pass {
             return;
         }
-        let shown = origin.rdns.clone().or_else(|| origin.ip.map(|i| i.to_string())).unwrap_or_default();
+        let shown = origin
+            .rdns
+            .clone()
+            .or_else(|| origin.ip.map(|i| i.to_string()))
+            .unwrap_or_default();
         let origin_label = match (origin.ip, &origin.rdns) {
             (Some(ip), Some(r)) => format!("{ip} / {r}"),
             (Some(ip), None) => ip.to_string(),

@@ -31,18 +31,35 @@ impl Signal for OriginRentedServer {
         &META
     }
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
-        let (Some(origin), Some(info)) = (&cx.evidence.origin, &cx.enrichment.origin) else { return };
+        let (Some(origin), Some(info)) = (&cx.evidence.origin, &cx.enrichment.origin) else {
+            return;
+        };
         let Some(ip) = origin.ip else { return };
-        if info.class != NetClass::Cloud || cx.claims.auth.aligned_pass || cx.claims.origin_in_sender_domain {
+        if info.class != NetClass::Cloud
+            || cx.claims.auth.aligned_pass
+            || cx.claims.origin_in_sender_domain
+        {
             return;
         }
-        let provider = info.provider.clone().or_else(|| info.as_org.clone()).unwrap_or_else(|| "?".into());
+        let provider = info
+            .provider
+            .clone()
+            .or_else(|| info.as_org.clone())
+            .unwrap_or_else(|| "?".into());
         let mut hit = Hit::new(&META)
             .var("provider", provider)
             .var("ip", ip.to_string())
             .var("as_org", info.as_org.clone().unwrap_or_else(|| "?".into()))
-            .var("asn", info.asn.map(|a| a.to_string()).unwrap_or_else(|| "?".into()))
-            .var("country", info.country.clone().unwrap_or_else(|| "?".into()));
+            .var(
+                "asn",
+                info.asn
+                    .map(|a| a.to_string())
+                    .unwrap_or_else(|| "?".into()),
+            )
+            .var(
+                "country",
+                info.country.clone().unwrap_or_else(|| "?".into()),
+            );
         if let Some(c) = origin_cite(cx) {
             hit = hit.cite(c);
         }

@@ -29,7 +29,9 @@ static META: SignalMeta = SignalMeta {
 pub fn is_not_a_hostname(helo: &str) -> bool {
     let h = helo.trim().trim_start_matches('[').trim_end_matches(']');
     let h = h.strip_prefix("IPv6:").unwrap_or(h);
-    h.parse::<std::net::IpAddr>().is_ok() || h.eq_ignore_ascii_case("localhost") || h.eq_ignore_ascii_case("localhost.localdomain")
+    h.parse::<std::net::IpAddr>().is_ok()
+        || h.eq_ignore_ascii_case("localhost")
+        || h.eq_ignore_ascii_case("localhost.localdomain")
 }
 
 impl Signal for HeloNotAHostname {
@@ -37,12 +39,16 @@ impl Signal for HeloNotAHostname {
         &META
     }
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
-        let Some(origin) = &cx.evidence.origin else { return };
+        let Some(origin) = &cx.evidence.origin else {
+            return;
+        };
         // An authenticated submission from a user's PC is allowed to greet with anything.
         if origin.authenticated {
             return;
         }
-        let Some(helo) = origin.helo.as_deref() else { return };
+        let Some(helo) = origin.helo.as_deref() else {
+            return;
+        };
         if !is_not_a_hostname(helo) {
             return;
         }

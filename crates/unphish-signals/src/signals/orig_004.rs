@@ -15,7 +15,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Origin,
     confidence: Confidence::Low,
     needs_network: false,
-    title: Text { en: "The sending address {ip} has no reverse-DNS name", ja: "送信元 {ip} には逆引きできるホスト名がありません" },
+    title: Text {
+        en: "The sending address {ip} has no reverse-DNS name",
+        ja: "送信元 {ip} には逆引きできるホスト名がありません",
+    },
     explain: Text {
         en: "The receiving server could not find a host name for {ip}. Real mail servers almost always have one.",
         ja: "受信サーバーは {ip} のホスト名を逆引きできませんでした。正規のメールサーバーにはほぼ必ずホスト名があります。",
@@ -27,7 +30,9 @@ impl Signal for OriginWithoutReverseDns {
         &META
     }
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
-        let Some(origin) = &cx.evidence.origin else { return };
+        let Some(origin) = &cx.evidence.origin else {
+            return;
+        };
         let Some(ip) = origin.ip else { return };
         let hop = cx.evidence.hops.get(origin.hop_index);
         if origin.authenticated || hop.and_then(|h| h.ip_scope) != Some(IpScope::Public) {

@@ -13,7 +13,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Structure,
     confidence: Confidence::Medium,
     needs_network: false,
-    title: Text { en: "An HTML file is attached: {name}", ja: "HTML ファイルが添付されています: {name}" },
+    title: Text {
+        en: "An HTML file is attached: {name}",
+        ja: "HTML ファイルが添付されています: {name}",
+    },
     explain: Text {
         en: "Opening {name} shows a web page straight from your disk{what}, where no browser protection checks its address.",
         ja: "{name} を開くとパソコン上で直接ウェブページが表示されます{what_ja}。アドレスによる保護が働かない手口です。",
@@ -32,7 +35,9 @@ impl Signal for HtmlAttachment {
                 || lname.ends_with(".htm")
                 || lname.ends_with(".shtml")
                 || lname.ends_with(".xhtml")
-                || a.content_type.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("text/html") && !name.is_empty());
+                || a.content_type
+                    .as_deref()
+                    .is_some_and(|c| c.eq_ignore_ascii_case("text/html") && !name.is_empty());
             if !is_html {
                 continue;
             }
@@ -43,10 +48,25 @@ impl Signal for HtmlAttachment {
             };
             hits.push(
                 Hit::new(&META)
-                    .var("name", if name.is_empty() { "(no name)".to_string() } else { name.clone() })
+                    .var(
+                        "name",
+                        if name.is_empty() {
+                            "(no name)".to_string()
+                        } else {
+                            name.clone()
+                        },
+                    )
                     .var("what", what)
                     .var("what_ja", what_ja)
-                    .cite(Cite::attachment(i, format!("{} ({}, {} bytes)", name, a.content_type.clone().unwrap_or_default(), a.size))),
+                    .cite(Cite::attachment(
+                        i,
+                        format!(
+                            "{} ({}, {} bytes)",
+                            name,
+                            a.content_type.clone().unwrap_or_default(),
+                            a.size
+                        ),
+                    )),
             );
             return;
         }

@@ -13,7 +13,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Structure,
     confidence: Confidence::Low,
     needs_network: false,
-    title: Text { en: "{chars} characters of hidden text", ja: "{chars} 文字の隠しテキストがあります" },
+    title: Text {
+        en: "{chars} characters of hidden text",
+        ja: "{chars} 文字の隠しテキストがあります",
+    },
     explain: Text {
         en: "The mail contains text that a mail program does not display. It is there to fool spam filters.",
         ja: "メールソフトでは表示されない文字が含まれています。迷惑メールフィルターを欺くためのものです。",
@@ -28,11 +31,21 @@ impl Signal for HiddenText {
         &META
     }
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
-        let Some(b) = cx.evidence.bodies.iter().find(|b| b.hidden_chars >= MIN_HIDDEN) else { return };
+        let Some(b) = cx
+            .evidence
+            .bodies
+            .iter()
+            .find(|b| b.hidden_chars >= MIN_HIDDEN)
+        else {
+            return;
+        };
         hits.push(
             Hit::new(&META)
                 .var("chars", b.hidden_chars.to_string())
-                .cite(Cite::part(b.part, format!("{} hidden characters in part {}", b.hidden_chars, b.part))),
+                .cite(Cite::part(
+                    b.part,
+                    format!("{} hidden characters in part {}", b.hidden_chars, b.part),
+                )),
         );
     }
 }

@@ -11,7 +11,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Structure,
     confidence: Confidence::High,
     needs_network: false,
-    title: Text { en: "A file that can run code is attached: {name}", ja: "実行可能なファイルが添付されています: {name}" },
+    title: Text {
+        en: "A file that can run code is attached: {name}",
+        ja: "実行可能なファイルが添付されています: {name}",
+    },
     explain: Text {
         en: "Opening {name} can install malware. No bank, shop or carrier sends such files.",
         ja: "{name} を開くとウイルスに感染するおそれがあります。銀行・通販・配送業者がこのようなファイルを送ることはありません。",
@@ -19,8 +22,9 @@ static META: SignalMeta = SignalMeta {
 };
 
 const RISKY: &[&str] = &[
-    ".exe", ".scr", ".com", ".pif", ".bat", ".cmd", ".js", ".jse", ".vbs", ".vbe", ".wsf", ".hta", ".ps1", ".msi", ".jar",
-    ".lnk", ".iso", ".img", ".vhd", ".xlsm", ".docm", ".pptm", ".xll", ".one", ".apk", ".dll", ".cpl",
+    ".exe", ".scr", ".com", ".pif", ".bat", ".cmd", ".js", ".jse", ".vbs", ".vbe", ".wsf", ".hta",
+    ".ps1", ".msi", ".jar", ".lnk", ".iso", ".img", ".vhd", ".xlsm", ".docm", ".pptm", ".xll",
+    ".one", ".apk", ".dll", ".cpl",
 ];
 
 impl Signal for DangerousAttachment {
@@ -35,7 +39,16 @@ impl Signal for DangerousAttachment {
                 hits.push(
                     Hit::new(&META)
                         .var("name", name.clone())
-                        .cite(Cite::attachment(i, format!("{} ({}, {} bytes, sha256 {})", name, a.content_type.clone().unwrap_or_default(), a.size, a.sha256))),
+                        .cite(Cite::attachment(
+                            i,
+                            format!(
+                                "{} ({}, {} bytes, sha256 {})",
+                                name,
+                                a.content_type.clone().unwrap_or_default(),
+                                a.size,
+                                a.sha256
+                            ),
+                        )),
                 );
                 return;
             }

@@ -15,7 +15,10 @@ static META: SignalMeta = SignalMeta {
     group: Group::Structure,
     confidence: Confidence::High,
     needs_network: false,
-    title: Text { en: "The mail contains a form that sends to {host}", ja: "メール本文に {host} へ送信する入力フォームがあります" },
+    title: Text {
+        en: "The mail contains a form that sends to {host}",
+        ja: "メール本文に {host} へ送信する入力フォームがあります",
+    },
     explain: Text {
         en: "Whatever is typed into this form goes straight to {host}. Legitimate services never collect data inside an e-mail.",
         ja: "このフォームに入力した内容はそのまま {host} に送られます。正規のサービスがメール本文で情報を集めることはありません。",
@@ -27,9 +30,17 @@ impl Signal for FormInBody {
         &META
     }
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
-        if let Some((i, l)) = cx.evidence.links.iter().enumerate().find(|(_, l)| l.kind == LinkKind::Form) {
+        if let Some((i, l)) = cx
+            .evidence
+            .links
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.kind == LinkKind::Form)
+        {
             hits.push(
-                Hit::new(&META).var("host", l.host.clone().unwrap_or_else(|| "?".into())).cite(Cite::link(i, link_quote(l))),
+                Hit::new(&META)
+                    .var("host", l.host.clone().unwrap_or_else(|| "?".into()))
+                    .cite(Cite::link(i, link_quote(l))),
             );
         }
     }
