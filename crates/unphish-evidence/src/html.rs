@@ -27,6 +27,15 @@ pub struct HtmlLimits {
     pub max_text_bytes: usize,
 }
 
+/// Bytes of markup read at most; the rest is ignored and the scan marked truncated.
+pub const MAX_INPUT_BYTES: usize = 32 << 20;
+
+/// Tokenizer parse errors tolerated before the rest of the markup is ignored: html5ever formats a
+/// message for each one, which makes junk like 50 MB of `<` slow (about 0.5 µs a character in a
+/// debug build) while well-formed markup of the same size takes a fraction of that. Real bodies
+/// produce hundreds at most.
+pub const MAX_PARSE_ERRORS: usize = 100_000;
+
 impl Default for HtmlLimits {
     fn default() -> Self {
         HtmlLimits {
@@ -56,17 +65,28 @@ pub struct HtmlScan {
 /// body, beyond the text caps; `hidden_chars` also counts zero-width characters, which are dropped
 /// from the visible text because they exist to split words that filters look for.
 pub fn scan_html(html: &str, part: usize, limits: &HtmlLimits) -> HtmlScan {
+    let mut cut = MAX_INPUT_BYTES.min(html.len());
+    while !html.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let markup = html.get(..cut).unwrap_or("");
     let sink = Sink(RefCell::new(Scanner::new(part, limits)));
+    sink.0.borrow_mut().truncated = markup.len() < html.len();
     let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
     let input = BufferQueue::default();
-    // Feeding in slices keeps the tokenizer's copy of the input small and far from tendril's
-    // 4 GiB length limit.
-    for chunk in chunks(html, 1 << 20) {
+    // Feeding in slices keeps the tokenizer's copy of the input small, far from tendril's 4 GiB
+    // length limit, and lets the error budget be checked as the markup is read.
+    for chunk in chunks(markup, 64 << 10) {
         input.push_back(StrTendril::from_slice(chunk));
         while !input.is_empty() {
             if let TokenizerResult::Done = tokenizer.feed(&input) {
                 break;
             }
+        }
+        let mut scanner = tokenizer.sink.0.borrow_mut();
+        if scanner.parse_errors > MAX_PARSE_ERRORS {
+            scanner.truncated = true;
+            break;
         }
     }
     tokenizer.end();
@@ -108,6 +128,7 @@ impl TokenSink for Sink {
                 TagKind::EndTag => s.end_tag(&tag),
             },
             Token::CharacterTokens(text) => s.text(&text),
+            Token::ParseError(_) => s.parse_errors += 1,
             _ => {}
         }
         TokenSinkResult::Continue
@@ -147,6 +168,7 @@ struct Scanner {
     skip_until: Option<LocalName>,
     anchor: Option<Anchor>,
     stats: HtmlStats,
+    parse_errors: usize,
     truncated: bool,
 }
 
@@ -167,6 +189,7 @@ impl Scanner {
             skip_until: None,
             anchor: None,
             stats: HtmlStats::default(),
+            parse_errors: 0,
             truncated: false,
         }
     }
@@ -220,14 +243,12 @@ impl Scanner {
                     self.push_link(LinkKind::MetaRefresh, target, None);
                 }
             }
-            "base" => {
-                // Only the first <base href> counts (HTML "frozen base URL").
-                if self.base.is_none() {
-                    self.base = attr(tag, "href")
-                        .map(str::trim)
-                        .filter(|h| !h.is_empty())
-                        .map(str::to_owned);
-                }
+            // Only the first <base href> counts (HTML "frozen base URL").
+            "base" if self.base.is_none() => {
+                self.base = attr(tag, "href")
+                    .map(str::trim)
+                    .filter(|h| !h.is_empty())
+                    .map(str::to_owned);
             }
             "img" => {
                 self.stats.images += 1;

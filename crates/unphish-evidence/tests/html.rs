@@ -1,7 +1,7 @@
 use std::time::{Duration, Instant};
 
 use unphish_evidence::LinkKind;
-use unphish_evidence::html::{HtmlLimits, HtmlScan, scan_html};
+use unphish_evidence::html::{HtmlLimits, HtmlScan, MAX_INPUT_BYTES, MAX_PARSE_ERRORS, scan_html};
 use unphish_evidence::links::analyze;
 
 fn scan(html: &str) -> HtmlScan {
@@ -313,8 +313,12 @@ fn fifty_megabytes_of_angle_brackets() {
     assert!(s.truncated);
     assert!(s.visible_text.len() <= limits.max_text_bytes);
     assert!(s.visible_text.starts_with("<<<"));
-    assert_eq!(s.stats.visible_chars, 50 << 20);
-    assert!(start.elapsed() < Duration::from_secs(120));
+    assert!(s.stats.visible_chars > MAX_PARSE_ERRORS);
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[test]
@@ -330,6 +334,39 @@ fn text_cap_applies() {
     assert!(s.truncated);
     assert!(s.visible_text.len() <= 100);
     assert!(s.visible_text.starts_with("word word"));
+}
+
+#[test]
+fn input_cap_applies_on_a_char_boundary() {
+    // One byte of padding puts the cap off a char boundary.
+    let html = format!(
+        "x{}<a href=\"https://late.example/\">x</a>",
+        "あ".repeat(MAX_INPUT_BYTES / 3)
+    );
+    let s = scan(&html);
+    assert!(s.truncated);
+    assert!(s.links.is_empty());
+    let within = format!(
+        "{}<a href=\"https://late.example/\">x</a>",
+        "あ".repeat(1000)
+    );
+    let whole = scan(&within);
+    assert!(!whole.truncated);
+    assert_eq!(whole.links.len(), 1);
+}
+
+#[test]
+fn large_well_formed_markup_is_read_to_the_end() {
+    let mut html = "<p>本文 text</p>\n".repeat(300_000);
+    html.push_str(r#"<a href="https://last.example/">end</a>"#);
+    let limits = HtmlLimits {
+        max_text_bytes: 16 << 20,
+        ..HtmlLimits::default()
+    };
+    let s = scan_html(&html, 0, &limits);
+    assert!(!s.truncated);
+    assert_eq!(s.links.len(), 1);
+    assert!(s.visible_text.ends_with("end"));
 }
 
 #[test]
