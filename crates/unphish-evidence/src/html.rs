@@ -136,9 +136,42 @@ impl TokenSink for Sink {
 }
 
 /// An open element, for hidden-state tracking.
+///
+/// The three ways of hiding inherit differently in CSS: nothing inside `display:none` can show,
+/// but a child may set its own `font-size` or `visibility:visible`. Email templates (MJML and
+/// its kin) put `font-size:0` on every layout cell to kill gaps and reset it on the text inside,
+/// so treating zero font as final would hide whole newsletters.
+#[derive(Debug, Clone, Copy, Default)]
+struct Hiding {
+    gone: bool,
+    zero_font: bool,
+    invisible: bool,
+}
+
+impl Hiding {
+    fn hidden(self) -> bool {
+        self.gone || self.zero_font || self.invisible
+    }
+
+    /// The state of a child element with the given markup.
+    fn child(self, tag: &Tag) -> Hiding {
+        let mut h = self;
+        if &*tag.name == "template" || attr(tag, "hidden").is_some() {
+            h.gone = true;
+        }
+        if let Some(style) = attr(tag, "style") {
+            let css = parse_style(style);
+            h.gone |= css.gone;
+            h.zero_font = css.zero_font.unwrap_or(h.zero_font);
+            h.invisible = css.invisible.unwrap_or(h.invisible);
+        }
+        h
+    }
+}
+
 struct Open {
     name: LocalName,
-    hidden: bool,
+    hiding: Hiding,
 }
 
 /// The `<a>` being read.
@@ -194,8 +227,8 @@ impl Scanner {
         }
     }
 
-    fn hidden_now(&self) -> bool {
-        self.stack.last().is_some_and(|o| o.hidden)
+    fn hiding_now(&self) -> Hiding {
+        self.stack.last().map(|o| o.hiding).unwrap_or_default()
     }
 
     fn start_tag(&mut self, tag: &Tag) -> TokenSinkResult<()> {
@@ -315,10 +348,10 @@ impl Scanner {
             self.overflow += 1;
             return;
         }
-        let hidden = self.hidden_now() || hides(tag);
+        let hiding = self.hiding_now().child(tag);
         self.stack.push(Open {
             name: tag.name.clone(),
-            hidden,
+            hiding,
         });
     }
 
@@ -351,7 +384,7 @@ impl Scanner {
         if self.skip_until.is_some() {
             return;
         }
-        let hidden = self.hidden_now();
+        let hidden = self.hiding_now().hidden();
         for c in text.chars() {
             if is_invisible(c) {
                 self.stats.hidden_chars += 1;
@@ -575,29 +608,36 @@ fn refresh_url(content: &str) -> Option<&str> {
     (!target.is_empty()).then_some(target)
 }
 
-/// Whether an element's own markup hides it: the `hidden` attribute or inline CSS that a mail
-/// client honours. Stylesheet classes are not resolved.
-fn hides(tag: &Tag) -> bool {
-    if &*tag.name == "template" || attr(tag, "hidden").is_some() {
-        return true;
-    }
-    attr(tag, "style").is_some_and(style_hides)
+/// What an inline style says about visibility. `None`: not set here, inherited.
+#[derive(Debug, Default)]
+struct StyleHiding {
+    gone: bool,
+    zero_font: Option<bool>,
+    invisible: Option<bool>,
 }
 
-fn style_hides(style: &str) -> bool {
+/// Reads the inline CSS that mail clients honour; stylesheet classes are not resolved.
+fn parse_style(style: &str) -> StyleHiding {
     let style = style.to_ascii_lowercase();
+    let mut out = StyleHiding::default();
     let mut zero_box = false;
     let mut overflow_hidden = false;
     for decl in style.split(';') {
         let Some((prop, value)) = decl.split_once(':') else {
             continue;
         };
-        let prop = prop.trim();
         let value = value.trim().trim_end_matches("!important").trim();
-        match prop {
-            "display" if value == "none" => return true,
-            "visibility" if matches!(value, "hidden" | "collapse") => return true,
-            "font-size" | "opacity" if is_zero(value) => return true,
+        match prop.trim() {
+            "display" if value == "none" => out.gone = true,
+            "opacity" if is_zero(value) => out.gone = true,
+            "visibility" => out.invisible = Some(matches!(value, "hidden" | "collapse")),
+            "font-size" => {
+                if is_zero(value) {
+                    out.zero_font = Some(true);
+                } else if !is_relative_size(value) {
+                    out.zero_font = Some(false);
+                }
+            }
             "max-height" | "height" | "max-width" | "width" if is_zero(value) => zero_box = true,
             "overflow" | "overflow-x" | "overflow-y" if value == "hidden" => {
                 overflow_hidden = true;
@@ -605,7 +645,19 @@ fn style_hides(style: &str) -> bool {
             _ => {}
         }
     }
-    zero_box && overflow_hidden
+    out.gone |= zero_box && overflow_hidden;
+    out
+}
+
+/// A font size computed from the parent's, so zero stays zero.
+fn is_relative_size(value: &str) -> bool {
+    let v = value.trim();
+    (v.ends_with("em") && !v.ends_with("rem"))
+        || v.ends_with('%')
+        || v.ends_with("ex")
+        || v.ends_with("ch")
+        || v.starts_with("calc")
+        || matches!(v, "smaller" | "larger" | "inherit" | "unset" | "revert")
 }
 
 /// "0", "0px", "0.0em", "0%".

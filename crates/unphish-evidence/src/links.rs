@@ -161,6 +161,11 @@ fn set_domain_host(link: &mut Link, host: &str) {
 /// host is still the best evidence of where the link points.
 fn describe_unparsed(link: &mut Link, target: &str) {
     let Some((scheme, rest)) = target.split_once("://") else {
+        // `href="evil.example.com/login"` is relative for a browser, but some mail clients open
+        // it as http, and it names the host either way.
+        if let Some(host) = looks_like_domain(target) {
+            set_host(link, &host);
+        }
         return;
     };
     if !scheme.is_empty()
@@ -180,6 +185,10 @@ fn describe_unparsed(link: &mut Link, target: &str) {
             None => host_port,
         }
     };
+    set_host(link, host);
+}
+
+fn set_host(link: &mut Link, host: &str) {
     if let Ok(ip) = host.parse::<IpAddr>() {
         link.ip = Some(ip);
         link.host = Some(ip.to_string());

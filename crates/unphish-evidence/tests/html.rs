@@ -210,6 +210,29 @@ fn hidden_state_ends_with_its_element() {
 }
 
 #[test]
+fn children_may_undo_zero_font_and_visibility_but_not_display_none() {
+    let s = scan(
+        r#"<td style="font-size:0px;padding:0"><div style="font-family:Arial;font-size:14px">shown-a</div>
+        <div style="font-size:1.5em">hidden-a</div></td>
+        <div style="visibility:hidden"><span style="visibility: visible">shown-b</span>hidden-b</div>
+        <div style="display:none"><span style="display:block;font-size:16px;visibility:visible">hidden-c</span></div>
+        <a href="https://x.example/"><span style="color:white;font-size:0px">.</span></a>"#,
+    );
+    assert_eq!(
+        s.hidden_text.split_whitespace().collect::<Vec<_>>(),
+        vec!["hidden-a", "hidden-b", "hidden-c", "."]
+    );
+    assert_eq!(
+        s.visible_text.split_whitespace().collect::<Vec<_>>(),
+        vec!["shown-a", "shown-b"]
+    );
+    assert_eq!(
+        s.links[0].text, None,
+        "hidden anchor text is not visible text"
+    );
+}
+
+#[test]
 fn zero_width_characters_are_dropped_and_counted() {
     let s = scan("<p>pass\u{200B}word</p>");
     assert_eq!(s.visible_text, "password");
@@ -394,4 +417,57 @@ fn broken_markup_never_panics() {
             let _ = analyze(l);
         }
     }
+}
+
+/// Throughput over the real corpus (not in CI: the corpus is not part of the repository).
+/// `UNPHISH_CORPUS=/work/shared/corpus/phish cargo test -p unphish-evidence --test html -- --ignored --nocapture corpus`
+#[test]
+#[ignore]
+fn corpus_throughput() {
+    use mail_parser::{MessageParser, PartType};
+    let dir = std::env::var("UNPHISH_CORPUS").unwrap_or("/work/shared/corpus/phish".into());
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("corpus directory")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    paths.sort();
+    let mut bodies = Vec::new();
+    for path in &paths {
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
+        let Some(msg) = MessageParser::default().parse(&bytes) else {
+            continue;
+        };
+        for part in msg.html_bodies() {
+            if let PartType::Html(html) = &part.body {
+                bodies.push(html.to_string());
+            }
+        }
+    }
+    let bytes: usize = bodies.iter().map(String::len).sum();
+    let start = Instant::now();
+    let (mut links, mut hidden, mut truncated, mut parse_errors) = (0, 0, 0, 0);
+    for (i, body) in bodies.iter().enumerate() {
+        let s = scan_html(body, i, &HtmlLimits::default());
+        links += s.links.len();
+        hidden += usize::from(s.stats.hidden_chars > 0);
+        truncated += usize::from(s.truncated);
+        for l in s.links {
+            parse_errors += usize::from(analyze(l).parse_error.is_some());
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{} messages, {} HTML bodies, {:.1} MB: {:.2} s, {:.0} bodies/s, {:.1} MB/s; \
+         {links} links ({parse_errors} unparsable), {hidden} bodies with hidden text, {truncated} truncated",
+        paths.len(),
+        bodies.len(),
+        bytes as f64 / 1e6,
+        secs,
+        bodies.len() as f64 / secs,
+        bytes as f64 / 1e6 / secs,
+    );
+    assert!(!bodies.is_empty());
 }

@@ -237,6 +237,21 @@ fn relative_targets_need_a_base() {
 }
 
 #[test]
+fn schemeless_href_still_names_its_host() {
+    let link = analyze(anchor(
+        "easilett.com/cl/786/2459859",
+        Some("russianBeauty.net"),
+    ));
+    assert!(link.parse_error.is_some());
+    assert_eq!(link.host.as_deref(), Some("easilett.com"));
+    assert_eq!(link.registrable_domain.as_deref(), Some("easilett.com"));
+    assert_eq!(link.text_host.as_deref(), Some("russianbeauty.net"));
+    let placeholder = analyze(anchor("unsubscribe-link", None));
+    assert!(placeholder.parse_error.is_some());
+    assert_eq!(placeholder.host, None);
+}
+
+#[test]
 fn html_targets_are_not_refanged() {
     let link = analyze(anchor("hxxps://evil.example/", None));
     assert!(!link.defanged);
