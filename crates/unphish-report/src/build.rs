@@ -4,7 +4,7 @@ use crate::mask::{Masker, defang_host, defang_url};
 use crate::model::*;
 use unphish_evidence::{Evidence, LinkKind, Location};
 use unphish_intel::brands::BrandDb;
-use unphish_intel::ip::{IpInfo, NetClass, country_name};
+use unphish_intel::ip::{IpInfo, NetClass, country_centroid, country_name};
 use unphish_signals::{Claims, Enrichment, Hit, Level, Scoring, Verdict, fill};
 
 /// Everything the report is made from.
@@ -193,6 +193,11 @@ fn advice(level: Level, imp: &[ImpersonationOut], hosting: bool) -> Vec<Bilingua
     v
 }
 
+/// Nothing could be read: an empty or non-mail input must not be called "clean" in words.
+fn unreadable(ev: &Evidence) -> bool {
+    ev.defects.iter().any(|d| matches!(d.code.as_str(), "mime.empty" | "mime.unparseable" | "mime.no_headers" | "mime.parser_panic"))
+}
+
 /// Builds the report.
 pub fn build(input: BuildInput<'_>) -> Report {
     let ev = input.evidence;
@@ -227,12 +232,18 @@ pub fn build(input: BuildInput<'_>) -> Report {
             description: describe_network(&info),
             authenticated_submission: o.authenticated,
             received: mk.apply(&o.raw),
+            received_defanged: String::new(),
             hop_index: o.hop_index,
             why: bi(mk.apply(&o.why.en), mk.apply(&o.why.ja)),
         }
     });
 
-    let hops = ev
+    let origin = origin.map(|mut o| {
+        o.received_defanged = crate::build_defang_line(&o.received, &o);
+        o
+    });
+
+    let hops: Vec<HopOut> = ev
         .hops
         .iter()
         .enumerate()
@@ -324,7 +335,7 @@ pub fn build(input: BuildInput<'_>) -> Report {
             .unwrap_or(std::cmp::Ordering::Equal)
     });
 
-    let links = ev
+    let links: Vec<LinkOut> = ev
         .links
         .iter()
         .enumerate()
@@ -437,6 +448,19 @@ pub fn build(input: BuildInput<'_>) -> Report {
         .or_else(|| ev.bodies.iter().find(|b| !b.text.trim().is_empty()))
         .map(|b| mk.apply(&unphish_signals::excerpt(b.text.trim(), 1500)));
 
+    let body_defanged = body.as_deref().map(|b| defang_links_in(b, &links));
+    let counted_hits: Vec<&Hit> = input
+        .hits
+        .iter()
+        .filter(|h| counted.contains(&h.id))
+        .collect();
+    let story = StoryOut {
+        sender: story_sender(&sender, &impersonation, &counted),
+        hops: story_hops(&hops, origin.as_ref()),
+    };
+    let pins = pins(ev, en, &links);
+    let indicators = indicators(ev, &counted_hits, &links, &impersonation, &mk);
+
     let level = input.verdict.level;
     let (p, s) = input.scoring.thresholds();
     Report {
@@ -446,7 +470,14 @@ pub fn build(input: BuildInput<'_>) -> Report {
         verdict: VerdictOut {
             level: level.as_str(),
             score: input.verdict.score,
-            headline: headline(level),
+            headline: if unreadable(ev) {
+                bi(
+                    "This input could not be read as an e-mail, so no verdict could be reached (see the problems listed).",
+                    "この入力はメールとして読み取れなかったため、判定できませんでした(不備の一覧を参照)。",
+                )
+            } else {
+                headline(level)
+            },
             thresholds: Thresholds {
                 phishing: p,
                 suspicious: s,
@@ -473,6 +504,10 @@ pub fn build(input: BuildInput<'_>) -> Report {
         findings,
         attachments,
         body_excerpt: body,
+        body_excerpt_defanged: body_defanged,
+        story,
+        pins,
+        indicators,
         defects: ev.defects.clone(),
         nested: input.nested,
         data: DataOut {
@@ -482,4 +517,316 @@ pub fn build(input: BuildInput<'_>) -> Report {
             unphish_version: env!("CARGO_PKG_VERSION"),
         },
     }
+}
+
+/// Replaces each link URL found in `text` by its defanged form, so a published excerpt cannot be
+/// clicked. Bounded: at most 200 links, each replaced in one pass.
+fn defang_links_in(text: &str, links: &[LinkOut]) -> String {
+    let mut out = text.to_string();
+    for l in links.iter().take(200) {
+        for candidate in [&l.raw, &l.url] {
+            if candidate.len() > 3 && out.contains(candidate.as_str()) {
+                out = out.replace(candidate.as_str(), &defang_url(candidate));
+            }
+        }
+    }
+    out
+}
+
+fn place_of(city: Option<&str>, country: Option<&str>) -> Bilingual {
+    let (c_en, c_ja) = country
+        .map(|c| {
+            country_name(c)
+                .map(|(e, j)| (e.to_string(), j.to_string()))
+                .unwrap_or((c.to_string(), c.to_string()))
+        })
+        .unwrap_or_default();
+    match city {
+        Some(city) if !c_en.is_empty() => bi(format!("{city}, {c_en}"), format!("{c_ja} {city}")),
+        Some(city) => bi(city, city),
+        None => bi(c_en, c_ja),
+    }
+}
+
+/// A pin from network data: the city's coordinates when a city database gave them, otherwise
+/// the country's centroid (which says "somewhere in this country", never a street).
+fn pin(role: &'static str, label: String, info: &IpInfo) -> Option<PinOut> {
+    let place = place_of(info.city.as_deref(), info.country.as_deref());
+    let provider = info.provider.clone().or_else(|| info.as_org.clone());
+    if let (Some(lat), Some(lon)) = (info.lat, info.lon) {
+        if lat.is_finite() && lon.is_finite() {
+            return Some(PinOut {
+                role,
+                label,
+                provider,
+                place,
+                lat,
+                lon,
+                precision: "city",
+            });
+        }
+    }
+    let (lat, lon) = country_centroid(info.country.as_deref()?)?;
+    Some(PinOut {
+        role,
+        label,
+        provider,
+        place: place_of(None, info.country.as_deref()),
+        lat,
+        lon,
+        precision: "country",
+    })
+}
+
+fn pins(ev: &Evidence, en: &Enrichment, links: &[LinkOut]) -> Vec<PinOut> {
+    let mut out: Vec<PinOut> = Vec::new();
+    if let (Some(o), Some(info)) = (&ev.origin, &en.origin) {
+        let label = o
+            .ip
+            .map(|i| defang_host(&i.to_string()))
+            .unwrap_or_default();
+        out.extend(pin("origin", label, info));
+    }
+    // Offline, only IP-literal link hosts have a location; named hosts would need DNS.
+    let mut seen: Vec<String> = Vec::new();
+    for (i, l) in links.iter().enumerate().take(200) {
+        let Some(info) = en.links.get(i).and_then(|x| x.ip.as_ref()) else {
+            continue;
+        };
+        let label = l.host_defanged.clone().unwrap_or_default();
+        if seen.contains(&label) || seen.len() >= 20 {
+            continue;
+        }
+        seen.push(label.clone());
+        out.extend(pin("link", label, info));
+    }
+    out
+}
+
+fn header_is(loc: &Location, header: &str) -> bool {
+    matches!(loc, Location::Header { name, .. } if name.eq_ignore_ascii_case(header))
+}
+
+/// The indicators of one message, deduplicated by (kind, value), in order of appearance.
+fn indicators(
+    ev: &Evidence,
+    hits: &[&Hit],
+    links: &[LinkOut],
+    imp: &[ImpersonationOut],
+    mk: &Masker,
+) -> Vec<IndicatorOut> {
+    let mut out: Vec<IndicatorOut> = Vec::new();
+    let mut index: std::collections::BTreeMap<(&'static str, String), usize> =
+        std::collections::BTreeMap::new();
+    let mut add = |kind: &'static str,
+                   value: String,
+                   role: &'static str,
+                   brand_owned: bool,
+                   findings: Vec<String>| {
+        if value.is_empty() {
+            return;
+        }
+        match index.get(&(kind, value.clone())) {
+            Some(&i) => {
+                if let Some(x) = out.get_mut(i) {
+                    for f in findings {
+                        if !x.findings.contains(&f) {
+                            x.findings.push(f);
+                        }
+                    }
+                }
+            }
+            None => {
+                index.insert((kind, value.clone()), out.len());
+                out.push(IndicatorOut {
+                    kind,
+                    value,
+                    role,
+                    brand_owned,
+                    findings,
+                });
+            }
+        }
+    };
+    let citing = |pred: &dyn Fn(&unphish_signals::Cite) -> bool| -> Vec<String> {
+        hits.iter()
+            .filter(|h| h.evidence.iter().any(pred))
+            .map(|h| h.id.to_string())
+            .collect()
+    };
+    let legit = |domain: &str| {
+        imp.iter()
+            .any(|i| i.legitimate_domains.iter().any(|d| d == domain))
+    };
+
+    if let Some(o) = &ev.origin {
+        if let Some(ip) = o.ip {
+            let s = ip.to_string();
+            let f = citing(&|c| header_is(&c.location, "Received") && c.quote.contains(&s));
+            let kind = if ip.is_ipv4() { "ipv4" } else { "ipv6" };
+            add(kind, s, "origin", false, f.clone());
+            if let Some(r) = &o.rdns {
+                add("hostname", r.to_lowercase(), "origin", false, f);
+            }
+        }
+    }
+    let id = &ev.identity;
+    let mailboxes = [
+        ("from", "From", id.from.as_ref()),
+        ("reply_to", "Reply-To", id.reply_to.first()),
+        ("return_path", "Return-Path", id.return_path.as_ref()),
+    ];
+    for (role, header, m) in mailboxes {
+        let Some(m) = m else { continue };
+        let f = citing(&|c| header_is(&c.location, header));
+        let domain = m.registrable_domain.clone().unwrap_or_default();
+        let owned = legit(&domain) || m.domain.as_deref().is_some_and(legit);
+        if let Some(a) = &m.address {
+            add("email", mk.apply(&a.to_lowercase()), role, owned, f.clone());
+        }
+        add("domain", domain, role, owned, f);
+    }
+    for l in links.iter().take(500) {
+        let f = l.findings.clone();
+        let owned = l.owner.is_some();
+        add("url", l.url.clone(), "link", owned, f.clone());
+        if let Some(ip) = &l.ip {
+            let kind = if ip.contains(':') { "ipv6" } else { "ipv4" };
+            add(kind, ip.clone(), "link", owned, f.clone());
+        } else if let Some(h) = &l.host {
+            add("hostname", h.clone(), "link", owned, f.clone());
+            if let Some(d) = l.registrable_domain.as_ref().filter(|d| *d != h) {
+                add("domain", d.clone(), "link", owned, f);
+            }
+        }
+    }
+    for (i, a) in ev.attachments.iter().enumerate().take(200) {
+        let f = citing(&|c| c.location == Location::Attachment { index: i });
+        add("md5", a.md5.clone(), "attachment", false, f.clone());
+        add("sha1", a.sha1.clone(), "attachment", false, f.clone());
+        add("sha256", a.sha256.clone(), "attachment", false, f.clone());
+        if let Some(n) = &a.name {
+            add("filename", n.clone(), "attachment", false, f);
+        }
+    }
+    out
+}
+
+/// What the From line claims and why that claim is worth nothing on its own.
+fn story_sender(
+    sender: &SenderOut,
+    imp: &[ImpersonationOut],
+    counted: &[&str],
+) -> Option<Bilingual> {
+    let from = sender.from.as_ref()?;
+    let addr = from.address.clone().unwrap_or_default();
+    let shown = match (&from.display_name, &from.address) {
+        (Some(n), Some(a)) => format!("\"{n}\" <{a}>"),
+        (None, Some(a)) => format!("<{a}>"),
+        _ => from.raw.trim_start_matches("From:").trim().to_string(),
+    };
+    let mut en = format!(
+        "The From line says {shown}. That line is written by whoever sends the mail and nothing checks it on the way, so it proves nothing."
+    );
+    let mut ja = format!(
+        "差出人欄には『{shown}』とあります。この欄は送り主が自由に書ける自己申告で、途中で誰も確認しないので、これだけでは何の証明にもなりません。"
+    );
+    let domain = from.domain.clone().unwrap_or_default();
+    let owned_by = imp.iter().find(|i| {
+        i.legitimate_domains
+            .iter()
+            .any(|d| Some(d) == from.registrable_domain.as_ref() || *d == domain)
+    });
+    if let Some(i) = owned_by {
+        en.push_str(&format!(
+            " {domain} does belong to {}, but the mail was not sent from {}'s systems (see where it really came from), so the address was forged or the account misused.",
+            i.name.en, i.name.en
+        ));
+        ja.push_str(&format!(
+            "確かに {domain} は {} のドメインですが、メールは {} のシステムから送られていません(次の「本当の送信元」を参照)。アドレスは偽装されたか、アカウントが悪用されたと考えられます。",
+            i.name.ja, i.name.ja
+        ));
+    } else if let Some(i) = imp.first() {
+        en.push_str(&format!(
+            " It presents itself as {}, but {domain} is not one of {}'s domains.",
+            i.name.en, i.name.en
+        ));
+        ja.push_str(&format!(
+            "{} を名乗っていますが、{domain} は {} のドメインではありません。",
+            i.name.ja, i.name.ja
+        ));
+    } else if counted.contains(&"ORIG-001") && !domain.is_empty() {
+        en.push_str(&format!(
+            " The server that really handed the mail over has nothing to do with {domain} (next section): either the address is forged, or the account behind it was taken over."
+        ));
+        ja.push_str(&format!(
+            "実際にメールを送り込んだサーバーは {domain} と無関係です(次の項)。アドレスが偽装されたか、アカウント自体が乗っ取られたかのどちらかです。"
+        ));
+    }
+    if let Some(dna) = &from.display_name_address {
+        if !dna.eq_ignore_ascii_case(&addr) {
+            en.push_str(&format!(
+                " The display name carries another address, {dna}, which is what most mail apps show; the real sending address is {addr}."
+            ));
+            ja.push_str(&format!(
+                "表示名には別のアドレス {dna} が書かれていて、多くのメールアプリではこちらが目に入りますが、実際の送信アドレスは {addr} です。"
+            ));
+        }
+    }
+    if let Some(rt) = sender.reply_to.first() {
+        if rt.registrable_domain.is_some() && rt.registrable_domain != from.registrable_domain {
+            let rta = rt.address.clone().unwrap_or_default();
+            en.push_str(&format!(
+                " Replies would go to {rta}, not back to the sender."
+            ));
+            ja.push_str(&format!(
+                "返信すると差出人ではなく {rta} に届きます。"
+            ));
+        }
+    }
+    Some(bi(en, ja))
+}
+
+/// What the Received chain shows as a whole.
+fn story_hops(hops: &[HopOut], origin: Option<&OriginOut>) -> Bilingual {
+    use unphish_evidence::HopRole;
+    let n = hops.len();
+    if n == 0 {
+        return bi(
+            "The message has no Received lines at all, so where it came from cannot be traced; mail that crossed the internet always has them.",
+            "Received ヘッダーが1行もないため、どこから来たかを追跡できません。インターネットを通ってきたメールには必ずあるものです。",
+        );
+    }
+    let internal = hops.iter().filter(|h| h.hop.role == HopRole::Internal).count();
+    let external = hops.iter().filter(|h| h.hop.role == HopRole::External).count();
+    let boundary_by = origin
+        .and_then(|o| hops.get(o.hop_index))
+        .and_then(|h| h.hop.by.clone());
+    let mut en = format!("The header holds {n} Received line(s); each server adds one on top as it passes the mail on.");
+    let mut ja = format!("ヘッダーには Received が {n} 行あります。メールを中継したサーバーが、受け取るたびに上へ1行ずつ書き足していくものです。");
+    if internal > 0 {
+        en.push_str(&format!(
+            " {internal} of them were written by servers inside the receiving side."
+        ));
+        ja.push_str(&format!(
+            "そのうち {internal} 行は受信側の内部のサーバーが書いたものです。"
+        ));
+    }
+    if let Some(by) = boundary_by {
+        en.push_str(&format!(
+            " The line written by {by}, the first server of the receiving side, is the one that can be trusted: it records who handed the mail over."
+        ));
+        ja.push_str(&format!(
+            "受信側の最初のサーバー {by} が書いた行が信用できる行で、誰がメールを渡してきたかを記録しています。"
+        ));
+    }
+    if external > 0 {
+        en.push_str(&format!(
+            " The {external} line(s) below it were written before the mail reached the receiving side: they are the sender's own claims and cannot be verified."
+        ));
+        ja.push_str(&format!(
+            "それより下の {external} 行は受信側に届く前に書かれたもので、送り主の自己申告にすぎず、検証できません。"
+        ));
+    }
+    bi(en, ja)
 }
