@@ -2,6 +2,7 @@
 //! discovery, parallelism, output and exit codes.
 
 mod analyze;
+mod eval;
 mod inputs;
 
 use clap::{Parser, Subcommand};
@@ -23,12 +24,15 @@ struct Cli {
 enum Command {
     /// Analyse messages (.eml files, folders of them, or - for standard input) and report.
     Analyze(analyze::AnalyzeArgs),
+    /// Measure detection on labelled folders (--phish DIR, --ham DIR) and check the floor.
+    Eval(eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(args),
+        Command::Eval(args) => eval::run(args),
     };
     match result {
         Ok(code) => code,
