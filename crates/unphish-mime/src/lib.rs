@@ -29,15 +29,31 @@ impl Defect {
     }
 }
 
-/// Bounds on what one message may cost. Hitting one records a defect; analysis goes on.
+/// Bounds on what one message may cost. Hitting one records a defect; analysis goes on with what
+/// was kept.
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Bytes of the message that are parsed at all.
     pub max_message_bytes: usize,
+    /// Header fields of the top-level header kept. Real mail has tens to a few hundred; beyond
+    /// the bound the first half and the last half are kept (see [`parse`]).
+    pub max_header_fields: usize,
+    /// Bytes of one top-level header field kept (folding included); the rest of the field is cut.
+    pub max_header_bytes: usize,
+    /// `message/rfc822` (and `message/global`) parts declared in the raw message before the
+    /// input is cut: mail-parser builds nested messages as nested values, so a long chain costs
+    /// recursion when they are copied and dropped.
+    pub max_embedded_messages: usize,
     /// MIME parts examined for text, links and attachments.
     pub max_parts: usize,
+    /// Multipart levels examined: parts nested deeper are left out.
+    pub max_mime_depth: usize,
     /// Bytes of decoded text kept per part.
     pub max_text_bytes: usize,
+    /// Work per message: bytes of decoded text examined over all parts together.
+    pub max_total_text_bytes: usize,
+    /// Decoded size above which an attachment is listed but neither hashed nor scanned.
+    pub max_attachment_bytes: usize,
     /// Nested `message/rfc822` levels analysed as messages of their own.
     pub max_nested_messages: usize,
 }
@@ -46,8 +62,14 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_message_bytes: 64 << 20,
+            max_header_fields: 1000,
+            max_header_bytes: 64 << 10,
+            max_embedded_messages: 64,
             max_parts: 1000,
+            max_mime_depth: 32,
             max_text_bytes: 2 << 20,
+            max_total_text_bytes: 16 << 20,
+            max_attachment_bytes: 32 << 20,
             max_nested_messages: 8,
         }
     }
@@ -61,6 +83,10 @@ pub struct Parsed<'a> {
 
 /// Parses a message. Never panics and never fails: an unparseable input gives `message: None` and
 /// a defect saying why.
+///
+/// Before mail-parser sees the bytes, a linear pre-screen enforces the bounds the library itself
+/// has none for: the message size, the number and size of top-level header fields, and the number
+/// of embedded messages. When it has to rewrite the input the message is returned owned.
 pub fn parse<'a>(raw: &'a [u8], limits: &Limits) -> Parsed<'a> {
     let mut defects = Vec::new();
     let input = if raw.len() > limits.max_message_bytes {
@@ -89,43 +115,224 @@ pub fn parse<'a>(raw: &'a [u8], limits: &Limits) -> Parsed<'a> {
             "the message contains NUL bytes",
         ));
     }
-    // mail-parser documents that it never panics, but releases have broken that twice; a crafted
-    // message must cost one report, not the whole run.
-    let parsed = std::panic::catch_unwind(|| MessageParser::default().parse(input));
-    match parsed {
-        Ok(Some(message)) => {
-            if message.headers().is_empty() {
-                defects.push(Defect::new(
-                    "mime.no_headers",
-                    "no header fields could be read; the input may not be an e-mail message",
-                ));
-            }
+    let mut owned: Option<Vec<u8>> = None;
+    if let Some((rewritten, declared)) = neutralise_embedded(input, limits.max_embedded_messages) {
+        defects.push(Defect::new(
+            "limit.embedded_messages",
+            format!(
+                "the message declares {declared} attached messages (message/rfc822 or multipart/digest); beyond the first {} they were read as opaque parts",
+                limits.max_embedded_messages
+            ),
+        ));
+        owned = Some(rewritten);
+    }
+    if let Some(rewritten) = screen_header(owned.as_deref().unwrap_or(input), limits, &mut defects)
+    {
+        owned = Some(rewritten);
+    }
+    match owned {
+        Some(rewritten) => {
+            let (message, failure) = parse_bytes(&rewritten);
+            defects.extend(failure);
             Parsed {
-                message: Some(message),
+                message: message.map(Message::into_owned),
                 defects,
             }
         }
-        Ok(None) => {
-            defects.push(Defect::new(
-                "mime.unparseable",
-                "the input could not be parsed as a message",
-            ));
-            Parsed {
-                message: None,
-                defects,
-            }
-        }
-        Err(_) => {
-            defects.push(Defect::new(
-                "mime.parser_panic",
-                "the MIME parser failed on this input; the message was analysed without its structure",
-            ));
-            Parsed {
-                message: None,
-                defects,
-            }
+        None => {
+            let (message, failure) = parse_bytes(input);
+            defects.extend(failure);
+            Parsed { message, defects }
         }
     }
+}
+
+/// mail-parser behind a panic boundary, with the defect for each way it can give up.
+fn parse_bytes(input: &[u8]) -> (Option<Message<'_>>, Option<Defect>) {
+    // mail-parser documents that it never panics, but releases have broken that twice; a crafted
+    // message must cost one report, not the whole run.
+    match std::panic::catch_unwind(|| MessageParser::default().parse(input)) {
+        Ok(Some(message)) => {
+            let defect = message.headers().is_empty().then(|| {
+                Defect::new(
+                    "mime.no_headers",
+                    "no header fields could be read; the input may not be an e-mail message",
+                )
+            });
+            (Some(message), defect)
+        }
+        Ok(None) => (
+            None,
+            Some(Defect::new(
+                "mime.unparseable",
+                "the input could not be parsed as a message",
+            )),
+        ),
+        Err(_) => (
+            None,
+            Some(Defect::new(
+                "mime.parser_panic",
+                "the MIME parser failed on this input; the message was analysed without its structure",
+            )),
+        ),
+    }
+}
+
+/// Media types under which mail-parser builds a nested message (a `multipart/digest` makes every
+/// untyped child one, RFC 2046 §5.1.5).
+const EMBEDDING: [&[u8]; 3] = [b"message/rfc822", b"message/global", b"multipart/digest"];
+
+/// Where the next embedding media type starts at or after `from`.
+fn next_embedding(input: &[u8], from: usize) -> Option<(usize, usize)> {
+    let mut pos = from;
+    loop {
+        let rel = input.get(pos..)?.iter().position(|&b| b | 0x20 == b'm')?;
+        let at = pos + rel;
+        if let Some(n) = EMBEDDING.iter().find(|n| {
+            input
+                .get(at..at + n.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(n))
+        }) {
+            return Some((at, n.len()));
+        }
+        pos = at + 1;
+    }
+}
+
+/// When the raw message names more embedding media types than `max`, a copy in which every one
+/// after the first `max` is spoilt (its last byte becomes `_`), and how many there were.
+///
+/// mail-parser builds nested messages as nested values, so a chain thousands deep costs recursion
+/// when it is copied and dropped. Spoiling the type instead of cutting the input keeps everything
+/// after it readable as an opaque part. Counting the bytes anywhere over-counts (a bounce may quote
+/// the type in its text), which only matters past the bound.
+fn neutralise_embedded(input: &[u8], max: usize) -> Option<(Vec<u8>, usize)> {
+    let mut count = 0usize;
+    let mut pos = 0usize;
+    while let Some((at, len)) = next_embedding(input, pos) {
+        count += 1;
+        pos = at + len;
+    }
+    if count <= max {
+        return None;
+    }
+    let mut out = input.to_vec();
+    let mut seen = 0usize;
+    let mut pos = 0usize;
+    while let Some((at, len)) = next_embedding(input, pos) {
+        seen += 1;
+        if seen > max {
+            if let Some(last) = out.get_mut(at + len - 1) {
+                *last = b'_';
+            }
+        }
+        pos = at + len;
+    }
+    Some((out, count))
+}
+
+/// Checks the top-level header against the field count and size bounds in one linear pass, and
+/// returns a rewritten message when a bound was hit.
+///
+/// Too many fields: the first half and the last half of the bound are kept. Trace fields are
+/// prepended by each server (RFC 5322 §3.6.7), so the top holds the newest hops, the ones the
+/// receiving side wrote and the origin is read from; the originator fields (From, Subject,
+/// Content-Type) that the sender wrote sit at the bottom. Padding goes in between.
+fn screen_header(input: &[u8], limits: &Limits, defects: &mut Vec<Defect>) -> Option<Vec<u8>> {
+    let keep_top = limits.max_header_fields.div_ceil(2);
+    let keep_bottom = limits.max_header_fields - keep_top;
+    let mut top: Vec<(usize, usize)> = Vec::new();
+    let mut bottom: std::collections::VecDeque<(usize, usize)> = std::collections::VecDeque::new();
+    let mut fields = 0usize;
+    let mut oversized = 0usize;
+    let mut longest = 0usize;
+    let mut current: Option<(usize, usize)> = None;
+    let mut pos = 0usize;
+    let mut body_start = input.len();
+    let mut finish = |field: (usize, usize)| {
+        fields += 1;
+        let len = field.1 - field.0;
+        if len > limits.max_header_bytes {
+            oversized += 1;
+            longest = longest.max(len);
+        }
+        if top.len() < keep_top {
+            top.push(field);
+        } else {
+            bottom.push_back(field);
+            if bottom.len() > keep_bottom {
+                bottom.pop_front();
+            }
+        }
+    };
+    while pos < input.len() {
+        let rest = input.get(pos..).unwrap_or_default();
+        let end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(input.len(), |nl| pos + nl + 1);
+        let line = input.get(pos..end).unwrap_or_default();
+        if line == b"\n" || line == b"\r\n" {
+            body_start = pos;
+            break;
+        }
+        match (&mut current, line.first()) {
+            (Some(field), Some(b' ' | b'\t')) => field.1 = end,
+            _ => {
+                if let Some(field) = current.take() {
+                    finish(field);
+                }
+                current = Some((pos, end));
+            }
+        }
+        pos = end;
+    }
+    if let Some(field) = current.take() {
+        finish(field);
+    }
+    if fields <= limits.max_header_fields && oversized == 0 {
+        return None;
+    }
+    if fields > limits.max_header_fields {
+        defects.push(Defect::new(
+            "limit.header_fields",
+            format!(
+                "the header has {fields} fields; only the first {} and the last {} were examined",
+                top.len(),
+                bottom.len()
+            ),
+        ));
+    }
+    if oversized > 0 {
+        defects.push(Defect::new(
+            "limit.header_size",
+            format!(
+                "{oversized} header field(s) are longer than {} bytes (the longest {longest}); only their first {} bytes were examined",
+                limits.max_header_bytes, limits.max_header_bytes
+            ),
+        ));
+    }
+    let mut out = Vec::with_capacity(input.len().min(limits.max_message_bytes));
+    for &(start, end) in top.iter().chain(bottom.iter()) {
+        let field = input.get(start..end).unwrap_or_default();
+        if field.len() <= limits.max_header_bytes {
+            out.extend_from_slice(field);
+            continue;
+        }
+        let eol: &[u8] = if field.ends_with(b"\r\n") {
+            b"\r\n"
+        } else {
+            b"\n"
+        };
+        let mut head = field.get(..limits.max_header_bytes).unwrap_or_default();
+        while let [rest @ .., b'\r' | b'\n'] = head {
+            head = rest;
+        }
+        out.extend_from_slice(head);
+        out.extend_from_slice(eol);
+    }
+    out.extend_from_slice(input.get(body_start..).unwrap_or_default());
+    Some(out)
 }
 
 /// Cuts at the last line break before `max`, so a header or body line is not split mid-way.
@@ -247,12 +454,40 @@ pub fn text_parts(msg: &Message<'_>, limits: &Limits, defects: &mut Vec<Defect>)
             ),
         ));
     }
+    let depths = part_depths(msg);
+    let deepest = depths.iter().copied().max().unwrap_or(0);
+    if deepest > limits.max_mime_depth {
+        defects.push(Defect::new(
+            "limit.mime_depth",
+            format!(
+                "multipart parts are nested {deepest} levels deep; parts below level {} were not examined",
+                limits.max_mime_depth
+            ),
+        ));
+    }
+    let mut budget = limits.max_total_text_bytes;
     for (index, part) in msg.parts.iter().enumerate().take(limits.max_parts) {
         let (text, html) = match &part.body {
             PartType::Text(t) => (t, false),
             PartType::Html(t) => (t, true),
             _ => continue,
         };
+        if depths
+            .get(index)
+            .is_some_and(|&d| d > limits.max_mime_depth)
+        {
+            continue;
+        }
+        if budget == 0 {
+            defects.push(Defect::new(
+                "limit.work",
+                format!(
+                    "the text parts hold more than {} bytes in all; part {index} and the text parts after it were not examined",
+                    limits.max_total_text_bytes
+                ),
+            ));
+            break;
+        }
         let declared = part
             .content_type()
             .and_then(|ct| ct.attribute("charset"))
@@ -303,6 +538,7 @@ pub fn text_parts(msg: &Message<'_>, limits: &Limits, defects: &mut Vec<Defect>)
                 ),
             ));
         }
+        budget = budget.saturating_sub(text.len());
         out.push(TextPart {
             part: index,
             html,
@@ -314,6 +550,28 @@ pub fn text_parts(msg: &Message<'_>, limits: &Limits, defects: &mut Vec<Defect>)
         });
     }
     out
+}
+
+/// The multipart nesting level of every part of `msg` (the root is 0), by index.
+///
+/// mail-parser keeps parts flat with child indexes, a parent before its children, so one pass in
+/// index order is enough, with no recursion however deep the nesting.
+pub fn part_depths(msg: &Message<'_>) -> Vec<usize> {
+    let mut depths = vec![0usize; msg.parts.len()];
+    for (index, part) in msg.parts.iter().enumerate() {
+        if let PartType::Multipart(children) = &part.body {
+            let depth = depths.get(index).copied().unwrap_or(0) + 1;
+            for &child in children {
+                // A child listed before its parent would be a library bug; its depth stays put.
+                if (child as usize) > index {
+                    if let Some(d) = depths.get_mut(child as usize) {
+                        *d = depth;
+                    }
+                }
+            }
+        }
+    }
+    depths
 }
 
 /// Whether a part is meant as a file rather than a body.
@@ -380,6 +638,144 @@ mod tests {
         let p = parse(&m, &limits);
         assert!(p.message.is_some());
         assert!(p.defects.iter().any(|d| d.code == "limit.message_size"));
+    }
+
+    fn codes(defects: &[Defect]) -> Vec<&str> {
+        defects.iter().map(|d| d.code.as_str()).collect()
+    }
+
+    #[test]
+    fn too_many_header_fields_keep_top_and_bottom() {
+        let mut m = Vec::new();
+        m.extend_from_slice(b"Received: from top.example by mx.example\r\n");
+        for i in 0..50 {
+            m.extend_from_slice(format!("X-Pad-{i}: x\r\n").as_bytes());
+        }
+        m.extend_from_slice(b"Subject: kept\r\nFrom: a@b.example\r\n\r\nthe body\r\n");
+        let limits = Limits {
+            max_header_fields: 10,
+            ..Limits::default()
+        };
+        let p = parse(&m, &limits);
+        assert!(
+            codes(&p.defects).contains(&"limit.header_fields"),
+            "{:?}",
+            p.defects
+        );
+        let msg = p.message.unwrap();
+        assert_eq!(msg.headers().len(), 10);
+        assert_eq!(header_text(&msg, "Subject").as_deref(), Some("kept"));
+        assert!(msg.headers().iter().any(|h| h.name.as_str() == "Received"));
+        assert!(!msg.headers().iter().any(|h| h.name.as_str() == "X-Pad-30"));
+        let parts = text_parts(&msg, &limits, &mut Vec::new());
+        assert!(parts[0].text.contains("the body"));
+    }
+
+    #[test]
+    fn oversized_header_field_is_cut_and_the_body_kept() {
+        let mut m = b"Subject: ".to_vec();
+        m.extend(std::iter::repeat_n(b'a', 5000));
+        m.extend_from_slice(b"\r\n\tfolded tail\r\nFrom: a@b.example\r\n\r\nthe body\r\n");
+        let limits = Limits {
+            max_header_bytes: 100,
+            ..Limits::default()
+        };
+        let p = parse(&m, &limits);
+        assert!(
+            codes(&p.defects).contains(&"limit.header_size"),
+            "{:?}",
+            p.defects
+        );
+        let msg = p.message.unwrap();
+        let subject = header_text(&msg, "Subject").unwrap();
+        assert!(
+            subject.len() <= 100 && subject.starts_with("aaa"),
+            "{subject}"
+        );
+        assert!(msg.from().is_some());
+        let parts = text_parts(&msg, &limits, &mut Vec::new());
+        assert!(parts[0].text.contains("the body"));
+    }
+
+    #[test]
+    fn headers_within_bounds_are_not_rewritten() {
+        let m = b"Subject: s\r\nFrom: a@b.example\r\n\r\nbody\r\n";
+        let p = parse(m, &Limits::default());
+        assert!(p.defects.is_empty(), "{:?}", p.defects);
+        assert!(std::ptr::eq(
+            p.message.unwrap().raw_message().as_ptr(),
+            m.as_ptr()
+        ));
+    }
+
+    #[test]
+    fn embedded_message_chain_beyond_the_bound_is_read_as_opaque() {
+        let mut m = Vec::new();
+        for i in 0..20 {
+            m.extend_from_slice(
+                format!("From: l{i}@n.example\r\nSubject: level {i}\r\nContent-Type: Message/RFC822\r\n\r\n").as_bytes(),
+            );
+        }
+        m.extend_from_slice(b"Subject: inner\r\n\r\ninnermost\r\n");
+        let limits = Limits {
+            max_embedded_messages: 5,
+            ..Limits::default()
+        };
+        let p = parse(&m, &limits);
+        assert!(
+            codes(&p.defects).contains(&"limit.embedded_messages"),
+            "{:?}",
+            p.defects
+        );
+        let mut depth = 0;
+        let mut msg = p.message.unwrap();
+        while let Some(inner) = msg.parts.iter().find_map(|p| match &p.body {
+            PartType::Message(m) => Some(m.clone()),
+            _ => None,
+        }) {
+            msg = inner;
+            depth += 1;
+        }
+        assert_eq!(depth, 5);
+    }
+
+    #[test]
+    fn part_depths_follow_multipart_nesting() {
+        let m = b"Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\ndeep\r\n--b--\r\n--a\r\nContent-Type: text/plain\r\n\r\nshallow\r\n--a--\r\n";
+        let p = parse(m, &Limits::default());
+        let msg = p.message.unwrap();
+        let depths = part_depths(&msg);
+        assert_eq!(depths, vec![0, 1, 2, 1]);
+        let limits = Limits {
+            max_mime_depth: 1,
+            ..Limits::default()
+        };
+        let mut defects = Vec::new();
+        let parts = text_parts(&msg, &limits, &mut defects);
+        assert!(codes(&defects).contains(&"limit.mime_depth"));
+        assert_eq!(parts.len(), 1);
+        assert!(parts[0].text.contains("shallow"));
+    }
+
+    #[test]
+    fn total_text_budget_stops_further_parts() {
+        let mut m = b"Content-Type: multipart/mixed; boundary=a\r\n\r\n".to_vec();
+        for i in 0..5 {
+            m.extend_from_slice(
+                format!("--a\r\nContent-Type: text/plain\r\n\r\npart {i} 0123456789\r\n")
+                    .as_bytes(),
+            );
+        }
+        m.extend_from_slice(b"--a--\r\n");
+        let limits = Limits {
+            max_total_text_bytes: 30,
+            ..Limits::default()
+        };
+        let msg = parse(&m, &limits).message.unwrap();
+        let mut defects = Vec::new();
+        let parts = text_parts(&msg, &limits, &mut defects);
+        assert!(codes(&defects).contains(&"limit.work"), "{defects:?}");
+        assert_eq!(parts.len(), 2);
     }
 
     #[test]
