@@ -221,10 +221,10 @@ fn neutralise_embedded(input: &[u8], max: usize) -> Option<(Vec<u8>, usize)> {
     let mut pos = 0usize;
     while let Some((at, len)) = next_embedding(input, pos) {
         seen += 1;
-        if seen > max {
-            if let Some(last) = out.get_mut(at + len - 1) {
-                *last = b'_';
-            }
+        if seen > max
+            && let Some(last) = out.get_mut(at + len - 1)
+        {
+            *last = b'_';
         }
         pos = at + len;
     }
@@ -563,10 +563,10 @@ pub fn part_depths(msg: &Message<'_>) -> Vec<usize> {
             let depth = depths.get(index).copied().unwrap_or(0) + 1;
             for &child in children {
                 // A child listed before its parent would be a library bug; its depth stays put.
-                if (child as usize) > index {
-                    if let Some(d) = depths.get_mut(child as usize) {
-                        *d = depth;
-                    }
+                if (child as usize) > index
+                    && let Some(d) = depths.get_mut(child as usize)
+                {
+                    *d = depth;
                 }
             }
         }
