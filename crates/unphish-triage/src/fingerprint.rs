@@ -1,0 +1,425 @@
+//! What a message contributes to campaign grouping: explainable keys (link template, landing
+//! domain, subject template, sender pattern, origin network, body sketch bands) plus the facts a
+//! digest shows (brand, lure, providers, link domains).
+//!
+//! Every key is a string a person can read back ("same landing domain evil-shop.example"), so the
+//! reason two messages were grouped is never a bare similarity score.
+
+use crate::simhash::{self, Sketch};
+use sha2::{Digest, Sha256};
+use unphish::{Evidence, Report};
+use unphish_intel::lures::LureDb;
+
+/// How much a shared key says about two messages coming from the same actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum KeyKind {
+    /// Same link on a shared host (free hosting, shortener…) after tokens are normalised.
+    LinkTemplate,
+    /// Same registrable domain of a link on an ordinary (attacker-owned) host.
+    LandingDomain,
+    /// Same subject once numbers, dates and recipient names are normalised.
+    Subject,
+    /// Same sender domain pattern.
+    Sender,
+    /// Same origin network (AS number).
+    Network,
+    /// One of the SimHash LSH bands; confirmed by the full sketch distance.
+    BodyBand,
+}
+
+impl KeyKind {
+    pub fn prefix(self) -> &'static str {
+        match self {
+            KeyKind::LinkTemplate => "url",
+            KeyKind::LandingDomain => "dom",
+            KeyKind::Subject => "subj",
+            KeyKind::Sender => "snd",
+            KeyKind::Network => "asn",
+            KeyKind::BodyBand => "sh",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<KeyKind> {
+        let p = key.split(':').next()?;
+        Some(match p {
+            "url" => KeyKind::LinkTemplate,
+            "dom" => KeyKind::LandingDomain,
+            "subj" => KeyKind::Subject,
+            "snd" => KeyKind::Sender,
+            "asn" => KeyKind::Network,
+            _ if p.starts_with("sh") => KeyKind::BodyBand,
+            _ => return None,
+        })
+    }
+}
+
+/// One message reduced to what triage stores and groups on.
+#[derive(Debug, Clone, Default)]
+pub struct Fingerprint {
+    /// SHA-256 (hex) of the message with line endings normalised: the same message from an mbox,
+    /// a Maildir or an .eml file is one message.
+    pub hash: String,
+    pub subject: Option<String>,
+    pub from: Option<String>,
+    /// The top Received hop's time: when the mailbox got it (the Date header is the sender's word).
+    pub seen_ts: Option<i64>,
+    pub verdict: String,
+    pub score: f64,
+    pub brand: Option<String>,
+    pub brand_name: Option<String>,
+    pub lure: Option<String>,
+    pub origin_provider: Option<String>,
+    pub link_domains: Vec<String>,
+    pub sender_domain: Option<String>,
+    pub subject_template: Option<String>,
+    pub sketch: Option<Sketch>,
+    /// Grouping keys, `kind:value`, sorted and unique.
+    pub keys: Vec<String>,
+}
+
+/// Links looked at per message: the lure is in the first few; a message with 5,000 links must
+/// not cost 5,000 keys.
+const MAX_LINKS: usize = 24;
+
+/// Hashes a message so that CRLF/LF and trailing blank lines do not make two copies differ.
+pub fn content_hash(raw: &[u8]) -> String {
+    let mut end = raw.len();
+    while end > 0 && matches!(raw.get(end - 1), Some(b'\n' | b'\r')) {
+        end -= 1;
+    }
+    let body = raw.get(..end).unwrap_or(raw);
+    let mut h = Sha256::new();
+    let mut start = 0;
+    for (i, w) in body.windows(2).enumerate() {
+        if w == b"\r\n" {
+            h.update(body.get(start..i).unwrap_or(&[]));
+            start = i + 1;
+        }
+    }
+    h.update(body.get(start..).unwrap_or(&[]));
+    let out = h.finalize();
+    let mut s = String::with_capacity(64);
+    for b in out.iter() {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// Normalises a subject into a template: reply prefixes dropped, recipient names, addresses and
+/// numbers (dates, order numbers, amounts) replaced, case and spacing folded. `None` when too
+/// little text is left to tell one lure from another.
+pub fn subject_template(subject: &str, recipients: &[String]) -> Option<String> {
+    let mut s = subject.trim().to_lowercase();
+    loop {
+        let t = s.trim_start();
+        let mut stripped = None;
+        for p in [
+            "re:", "fw:", "fwd:", "aw:", "wg:", "tr:", "rv:", "sv:", "re：", "fw：",
+        ] {
+            if let Some(r) = t.strip_prefix(p) {
+                stripped = Some(r.to_string());
+                break;
+            }
+        }
+        match stripped {
+            Some(r) => s = r,
+            None => break,
+        }
+    }
+    // Phishing greets the victim by mailbox name in the subject ("john.smith, verify now").
+    for r in recipients {
+        let local = r.split('@').next().unwrap_or("").to_lowercase();
+        if local.chars().count() >= 3 {
+            s = s.replace(&local, "<name>");
+        }
+    }
+    let mut out = String::with_capacity(s.len());
+    for tok in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if tok.contains('@') {
+            out.push_str("<email>");
+            continue;
+        }
+        // Long random-looking tokens are tracking ids.
+        let alnum = tok.chars().filter(|c| c.is_ascii_alphanumeric()).count();
+        if alnum >= 16 && tok.chars().any(|c| c.is_ascii_digit()) {
+            out.push('#');
+            continue;
+        }
+        let mut prev_hash = false;
+        for c in tok.chars() {
+            if c.is_numeric() {
+                if !prev_hash {
+                    out.push('#');
+                }
+                prev_hash = true;
+            } else {
+                out.push(c);
+                prev_hash = false;
+            }
+        }
+    }
+    let letters = out.chars().filter(|c| c.is_alphabetic()).count();
+    // Four CJK characters carry as much as a short English phrase.
+    let cjk = out
+        .chars()
+        .filter(|c| !c.is_ascii() && c.is_alphabetic())
+        .count();
+    if letters >= 8 || cjk >= 4 {
+        Some(out)
+    } else {
+        None
+    }
+}
+
+/// A path with its variable segments (ids, tokens, numbers) replaced by `*`; the query is
+/// dropped (tracking tokens live there).
+pub fn path_template(path: &str) -> String {
+    let mut out = String::new();
+    for seg in path.split('/').filter(|s| !s.is_empty()).take(6) {
+        out.push('/');
+        let digits = seg.chars().filter(|c| c.is_ascii_digit()).count();
+        if digits > 0 || seg.len() > 24 || seg.contains('%') {
+            out.push('*');
+        } else {
+            out.push_str(&seg.to_lowercase());
+        }
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+fn digits_to_hash(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev = false;
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            if !prev {
+                out.push('#');
+            }
+            prev = true;
+        } else {
+            out.push(c);
+            prev = false;
+        }
+    }
+    out
+}
+
+fn split_url(url: &str) -> Option<(&str, &str)> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let path_and_more = rest.get(end..).unwrap_or("");
+    let path = path_and_more
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(path_and_more);
+    Some((rest.get(..end).unwrap_or(""), path))
+}
+
+/// The lure category a message leads with: strong phrases count double, and plain urgency only
+/// wins when nothing more specific is there (urgency rides along with every lure).
+fn lure_category(subject: Option<&str>, body: &str, lures: &LureDb) -> Option<String> {
+    let mut counts: Vec<(String, u32)> = Vec::new();
+    let mut add = |text: &str, weight: u32| {
+        for hit in lures.scan(text) {
+            let cat = serde_json::to_value(hit.category)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            if cat.is_empty() {
+                continue;
+            }
+            let w = weight
+                * if matches!(hit.strength, unphish_intel::lures::LureStrength::Strong) {
+                    2
+                } else {
+                    1
+                };
+            match counts.iter_mut().find(|(c, _)| *c == cat) {
+                Some(e) => e.1 += w,
+                None => counts.push((cat, w)),
+            }
+        }
+    };
+    if let Some(s) = subject {
+        add(s, 2);
+    }
+    let mut end = body.len().min(4096);
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    add(body.get(..end).unwrap_or(""), 1);
+    counts.sort_by(|a, b| {
+        let ua = a.0 == "urgency";
+        let ub = b.0 == "urgency";
+        ua.cmp(&ub).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0))
+    });
+    counts.into_iter().next().map(|(c, _)| c)
+}
+
+/// Builds the fingerprint of one analysed message.
+pub fn fingerprint(raw: &[u8], ev: &Evidence, report: &Report) -> Fingerprint {
+    let lures = LureDb::embedded();
+    let mut keys: Vec<String> = Vec::new();
+
+    let mut body = String::new();
+    for b in &ev.bodies {
+        if body.len() >= simhash::MAX_TEXT_BYTES {
+            break;
+        }
+        body.push_str(&b.text);
+        body.push('\n');
+    }
+    let sketch = simhash::sketch(&body);
+    if let Some(sk) = sketch {
+        keys.extend(simhash::bands(sk.hash));
+    }
+
+    let subject = ev.subject.clone().filter(|s| !s.trim().is_empty());
+    let subject_tpl = subject
+        .as_deref()
+        .and_then(|s| subject_template(s, &ev.recipients));
+    if let Some(t) = &subject_tpl {
+        keys.push(format!("subj:{t}"));
+    }
+
+    let from = ev.identity.from.as_ref();
+    let sender_domain = from.and_then(|m| m.registrable_domain.clone().or(m.domain.clone()));
+    if let Some(d) = &sender_domain {
+        let freemail = unphish_intel::hosts::HostDb::embedded()
+            .classify(d)
+            .is_some_and(|c| matches!(c, unphish_intel::hosts::HostClass::Freemail));
+        let pattern = if freemail {
+            // On free mail the domain says nothing; the shape of the throwaway local part does.
+            let local = from
+                .and_then(|m| m.address.as_deref())
+                .and_then(|a| a.split('@').next())
+                .unwrap_or("");
+            format!("{}@{d}", digits_to_hash(&local.to_lowercase()))
+        } else {
+            digits_to_hash(d)
+        };
+        keys.push(format!("snd:{pattern}"));
+    }
+
+    let origin_provider = report.origin.as_ref().and_then(|o| {
+        o.provider
+            .clone()
+            .or_else(|| o.as_org.clone())
+            .or_else(|| o.asn.map(|a| format!("AS{a}")))
+    });
+    if let Some(asn) = report.origin.as_ref().and_then(|o| o.asn) {
+        keys.push(format!("asn:{asn}"));
+    }
+
+    let mut link_domains: Vec<String> = Vec::new();
+    for l in report.links.iter().take(MAX_LINKS) {
+        // A brand's own domain (the real privacy-policy link phishing copies to look genuine)
+        // would tie every lure of that brand together.
+        if l.owner.is_some() {
+            continue;
+        }
+        let Some((host, path)) = split_url(&l.url) else {
+            continue;
+        };
+        let host = host.to_lowercase();
+        let Some(reg) = l.registrable_domain.clone().or(l.ip.clone()) else {
+            continue;
+        };
+        if !link_domains.contains(&reg) {
+            link_domains.push(reg.clone());
+        }
+        match l.host_class.as_str() {
+            // Shared hosts: the domain is everyone's, the host and path are the actor's.
+            "shortener" | "free_hosting" | "dynamic_dns" | "ipfs_gateway" => {
+                let tpl = path_template(path);
+                if tpl != "/" || host != reg {
+                    keys.push(format!("url:{host}{tpl}"));
+                }
+            }
+            // Click trackers and ESPs carry mail for everyone.
+            "mail_infrastructure" | "freemail" => {}
+            _ => keys.push(format!("dom:{reg}")),
+        }
+    }
+    keys.sort();
+    keys.dedup();
+
+    let (brand, brand_name) = match report.impersonation.first() {
+        Some(i) => (Some(i.brand.clone()), Some(i.name.en.clone())),
+        None => (None, None),
+    };
+    Fingerprint {
+        hash: content_hash(raw),
+        lure: lure_category(subject.as_deref(), &body, lures),
+        subject,
+        from: from.and_then(|m| m.address.clone()),
+        seen_ts: ev.hops.iter().find_map(|h| h.timestamp),
+        verdict: report.verdict.level.to_string(),
+        score: report.verdict.score,
+        brand,
+        brand_name,
+        origin_provider,
+        link_domains,
+        sender_domain,
+        subject_template: subject_tpl,
+        sketch,
+        keys,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subject_templates_fold_rotating_parts() {
+        let r = vec!["john.smith@example.com".to_string()];
+        let a = subject_template("Re: john.smith, your order #48213 ships 2024-05-01", &r);
+        let b = subject_template("RE: Your order #99 ships 2025-12-31", &[]);
+        assert_eq!(a.as_deref(), Some("<name>, your order ## ships #-#-#"));
+        assert_eq!(b.as_deref(), Some("your order ## ships #-#-#"));
+        assert_eq!(subject_template("Hi 123", &[]), None);
+        assert_eq!(
+            subject_template("【重要】アカウント停止のお知らせ 12345", &[]).as_deref(),
+            Some("【重要】アカウント停止のお知らせ #")
+        );
+    }
+
+    #[test]
+    fn path_templates_drop_tokens() {
+        assert_eq!(path_template("/login/a8f3k2/verify"), "/login/*/verify");
+        assert_eq!(path_template("/Login/Verify"), "/login/verify");
+        assert_eq!(path_template(""), "/");
+    }
+
+    #[test]
+    fn content_hash_ignores_line_endings() {
+        let a = content_hash(b"Subject: x\r\n\r\nbody\r\n");
+        let b = content_hash(b"Subject: x\n\nbody\n\n");
+        let c = content_hash(b"Subject: y\n\nbody\n");
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn key_kinds_round_trip() {
+        for k in [
+            KeyKind::LinkTemplate,
+            KeyKind::LandingDomain,
+            KeyKind::Subject,
+            KeyKind::Sender,
+            KeyKind::Network,
+        ] {
+            assert_eq!(KeyKind::from_key(&format!("{}:x", k.prefix())), Some(k));
+        }
+        assert_eq!(KeyKind::from_key("sh3:1f"), Some(KeyKind::BodyBand));
+    }
+}

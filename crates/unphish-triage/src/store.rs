@@ -1,0 +1,753 @@
+//! The triage memory: messages (once each, keyed by content hash), campaigns, their grouping
+//! keys and shared indicators, and runs.
+//!
+//! SQLite by default. The SQL is kept plain (no SQLite-only syntax; `ON CONFLICT … DO NOTHING`
+//! and `DO UPDATE` exist in PostgreSQL too) so a PostgreSQL backend is a connection away, and
+//! the schema only changes through the numbered migrations below.
+//!
+//! Crash safety: a run writes one transaction per batch, and the WAL journal makes a commit all
+//! or nothing, so a run killed at any moment (SIGKILL included) leaves whole batches; a rerun
+//! finds those messages by hash and processes the rest, so nothing is stored twice or skipped.
+
+use crate::fingerprint::{Fingerprint, KeyKind};
+use crate::simhash;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use std::path::Path;
+
+/// Schema migrations, applied in order, each in its own transaction. Never edit one that has
+/// shipped: add the next.
+const MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    "CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        sources TEXT NOT NULL,
+        completed INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE campaigns (
+        id TEXT PRIMARY KEY,
+        seq BIGINT NOT NULL,
+        brand TEXT,
+        brand_name TEXT,
+        lure TEXT,
+        subject TEXT,
+        representative TEXT NOT NULL,
+        size BIGINT NOT NULL,
+        first_ts BIGINT,
+        last_ts BIGINT,
+        created_run BIGINT NOT NULL
+    );
+    CREATE INDEX campaigns_created_run ON campaigns (created_run);
+    CREATE INDEX campaigns_seq ON campaigns (seq);
+    CREATE TABLE messages (
+        hash TEXT PRIMARY KEY,
+        seq BIGINT NOT NULL,
+        campaign TEXT NOT NULL,
+        source TEXT NOT NULL,
+        subject TEXT,
+        sender TEXT,
+        seen_ts BIGINT,
+        verdict TEXT NOT NULL,
+        score DOUBLE PRECISION NOT NULL,
+        brand TEXT,
+        lure TEXT,
+        origin TEXT,
+        simhash BIGINT,
+        simhash_tokens BIGINT,
+        reason TEXT NOT NULL,
+        run BIGINT NOT NULL
+    );
+    CREATE INDEX messages_campaign ON messages (campaign, seq);
+    CREATE INDEX messages_seq ON messages (seq);
+    CREATE TABLE message_keys (
+        key TEXT NOT NULL,
+        message TEXT NOT NULL,
+        campaign TEXT NOT NULL,
+        PRIMARY KEY (key, message)
+    );
+    CREATE TABLE campaign_indicators (
+        campaign TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        n BIGINT NOT NULL,
+        PRIMARY KEY (campaign, kind, value)
+    );
+    CREATE TABLE run_messages (
+        run BIGINT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (run, hash)
+    );",
+)];
+
+/// Rows read per grouping key: enough to see that a key is shared by several campaigns, bounded
+/// so that a key every message has (a big cloud's AS number) costs the same as a rare one.
+const KEY_ROWS: i64 = 64;
+/// A key already seen in this many campaigns is common infrastructure or boilerplate, not an
+/// actor's fingerprint.
+const COMMON_KEY_CAMPAIGNS: usize = 3;
+/// Bodies with at least this many tokens that are near-identical are a campaign on their own.
+const STRONG_BODY_TOKENS: i64 = 40;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("database {path}: {message}")]
+    Open { path: String, message: String },
+    #[error("database schema version {found} is newer than this unphish knows ({known})")]
+    TooNew { found: i64, known: i64 },
+}
+
+/// Counts of one ingested batch.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct BatchStats {
+    /// Distinct messages read this run (a copy seen twice in one run counts once).
+    pub messages: u64,
+    /// Of those, not in the store before.
+    pub new_messages: u64,
+    /// Copies of a message already read earlier in this run.
+    pub duplicates: u64,
+}
+
+/// A counted indicator value.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Counted {
+    pub value: String,
+    pub count: i64,
+}
+
+/// Indicators the members of a campaign share, most common first.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Indicators {
+    pub link_domains: Vec<Counted>,
+    pub origin_providers: Vec<Counted>,
+    pub sender_domains: Vec<Counted>,
+    pub subject_templates: Vec<Counted>,
+}
+
+/// One stored message, as listed under its campaign.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Member {
+    pub hash: String,
+    pub source: String,
+    pub subject: Option<String>,
+    pub sender: Option<String>,
+    pub seen: Option<String>,
+    pub verdict: String,
+    pub brand: Option<String>,
+    pub origin: Option<String>,
+    /// Why it joined the campaign (or that it founded it).
+    pub reason: String,
+}
+
+/// A campaign as reported.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Campaign {
+    pub id: String,
+    pub label: String,
+    pub new: bool,
+    pub size: i64,
+    /// Members read in this run (0 when listed outside a run).
+    pub seen_this_run: i64,
+    pub brand: Option<String>,
+    pub lure: Option<String>,
+    pub subject: Option<String>,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub indicators: Indicators,
+    /// Why members were grouped, most common first.
+    pub reasons: Vec<Counted>,
+    pub representative: Option<Member>,
+}
+
+/// Filters for `unphish campaigns`.
+#[derive(Debug, Clone, Default)]
+pub struct CampaignFilter {
+    /// Last seen at or after (Unix seconds).
+    pub since: Option<i64>,
+    /// First seen before (Unix seconds).
+    pub until: Option<i64>,
+    /// Brand id or name contains this (case-insensitive).
+    pub brand: Option<String>,
+    pub limit: Option<i64>,
+}
+
+pub struct Store {
+    conn: Connection,
+}
+
+fn fmt_ts(ts: Option<i64>) -> Option<String> {
+    let t = jiff::Timestamp::from_second(ts?).ok()?;
+    Some(t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+}
+
+/// The label a person reads: who is impersonated, with what lure, and how it opens.
+pub fn label(brand: Option<&str>, lure: Option<&str>, subject: Option<&str>) -> String {
+    let mut out = String::new();
+    out.push_str(brand.unwrap_or("Unknown sender"));
+    if let Some(l) = lure {
+        out.push_str(" · ");
+        out.push_str(l);
+    }
+    if let Some(s) = subject {
+        let s: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let short: String = s.chars().take(70).collect();
+        out.push_str(" · “");
+        out.push_str(&short);
+        if short.len() < s.len() {
+            out.push('…');
+        }
+        out.push('”');
+    }
+    out
+}
+
+#[derive(Debug)]
+struct Candidate {
+    campaign: String,
+    strong: Vec<String>,
+    weak_points: u32,
+    weak: Vec<String>,
+}
+
+impl Store {
+    /// Opens (creating when needed) the store at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+        }
+        let conn = Connection::open(path)?;
+        // WAL: a commit is durable against a killed process and readers do not block the run.
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;")?;
+        Store::init(conn)
+    }
+
+    /// A throwaway store (tests).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        Store::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> Result<Store, StoreError> {
+        let mut s = Store { conn };
+        s.migrate()?;
+        Ok(s)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        self.conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)",
+        )?;
+        let current: i64 = self.conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?;
+        let known = MIGRATIONS.last().map_or(0, |m| m.0);
+        if current > known {
+            return Err(StoreError::TooNew {
+                found: current,
+                known,
+            });
+        }
+        for (v, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.execute("INSERT INTO schema_migrations (version) VALUES (?1)", [v])?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// The schema version in use.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Starts a run. Campaigns founded by an earlier run that never completed (killed before
+    /// it reported) were never shown to anyone, so they count as new in this one.
+    pub fn begin_run(&mut self, sources: &str) -> Result<i64, StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO runs (id, sources, completed) VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM runs), ?1, 0)",
+            [sources],
+        )?;
+        let run: i64 = tx.query_row("SELECT MAX(id) FROM runs", [], |r| r.get(0))?;
+        tx.execute(
+            "UPDATE campaigns SET created_run = ?1 WHERE created_run IN (SELECT id FROM runs WHERE completed = 0 AND id <> ?1)",
+            [run],
+        )?;
+        tx.execute("DELETE FROM runs WHERE completed = 0 AND id <> ?1", [run])?;
+        tx.commit()?;
+        Ok(run)
+    }
+
+    /// Marks a run reported: its campaigns are no longer new to the next run.
+    pub fn complete_run(&mut self, run: i64) -> Result<(), StoreError> {
+        self.conn
+            .execute("UPDATE runs SET completed = 1 WHERE id = ?1", [run])?;
+        Ok(())
+    }
+
+    /// Stores a batch of analysed messages in one transaction, grouping each new one into a
+    /// campaign. Messages are handled in order, so a later one sees the earlier ones of the batch.
+    pub fn ingest(
+        &mut self,
+        run: i64,
+        batch: &[(String, Fingerprint)],
+    ) -> Result<BatchStats, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut stats = BatchStats::default();
+        for (source, fp) in batch {
+            let fresh = tx.execute(
+                "INSERT INTO run_messages (run, hash) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                params![run, fp.hash],
+            )?;
+            if fresh == 0 {
+                stats.duplicates += 1;
+                continue;
+            }
+            stats.messages += 1;
+            let known: Option<i64> = tx
+                .query_row("SELECT 1 FROM messages WHERE hash = ?1", [&fp.hash], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if known.is_some() {
+                continue;
+            }
+            stats.new_messages += 1;
+            add_message(&tx, run, source, fp)?;
+        }
+        tx.commit()?;
+        Ok(stats)
+    }
+
+    /// Campaigns with a member read in `run`: new ones first, then by size.
+    pub fn run_campaigns(&self, run: i64) -> Result<Vec<Campaign>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT m.campaign, COUNT(*) FROM run_messages r JOIN messages m ON m.hash = r.hash
+             WHERE r.run = ?1 GROUP BY m.campaign",
+        )?;
+        let ids: Vec<(String, i64)> = stmt
+            .query_map([run], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::with_capacity(ids.len());
+        for (id, seen) in ids {
+            if let Some(mut c) = self.campaign_row(&id, Some(run))? {
+                c.seen_this_run = seen;
+                out.push(c);
+            }
+        }
+        out.sort_by(|a, b| {
+            b.new
+                .cmp(&a.new)
+                .then(b.size.cmp(&a.size))
+                .then(a.id.cmp(&b.id))
+        });
+        Ok(out)
+    }
+
+    /// Stored campaigns, most recently active first.
+    pub fn campaigns(&self, f: &CampaignFilter) -> Result<Vec<Campaign>, StoreError> {
+        let brand = f.brand.as_ref().map(|b| format!("%{}%", b.to_lowercase()));
+        let mut stmt = self.conn.prepare(
+            "SELECT id FROM campaigns
+             WHERE (?1 IS NULL OR last_ts >= ?1)
+               AND (?2 IS NULL OR first_ts < ?2)
+               AND (?3 IS NULL OR LOWER(COALESCE(brand, '')) LIKE ?3 OR LOWER(COALESCE(brand_name, '')) LIKE ?3)
+             ORDER BY COALESCE(last_ts, 0) DESC, seq DESC
+             LIMIT ?4",
+        )?;
+        let ids: Vec<String> = stmt
+            .query_map(
+                params![f.since, f.until, brand, f.limit.unwrap_or(i64::MAX)],
+                |r| r.get(0),
+            )?
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(c) = self.campaign_row(&id, None)? {
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
+
+    /// One campaign and its members in the order they were stored.
+    pub fn campaign(&self, id: &str) -> Result<Option<(Campaign, Vec<Member>)>, StoreError> {
+        let Some(c) = self.campaign_row(id, None)? else {
+            return Ok(None);
+        };
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {MEMBER_COLS} FROM messages WHERE campaign = ?1 ORDER BY seq"
+        ))?;
+        let members = stmt
+            .query_map([id], member)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some((c, members)))
+    }
+
+    /// Number of stored messages.
+    pub fn message_count(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0))?)
+    }
+
+    fn campaign_row(&self, id: &str, run: Option<i64>) -> Result<Option<Campaign>, StoreError> {
+        type Row = (
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            String,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            i64,
+        );
+        let row: Option<Row> = self
+            .conn
+            .query_row(
+                "SELECT id, brand, brand_name, lure, subject, representative, size, first_ts, last_ts, created_run
+                 FROM campaigns WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                        r.get(8)?,
+                        r.get(9)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((id, brand, brand_name, lure, subject, rep, size, first, last, created)) = row
+        else {
+            return Ok(None);
+        };
+        let ind = |kind: &str, limit: i64| -> Result<Vec<Counted>, StoreError> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT value, n FROM campaign_indicators WHERE campaign = ?1 AND kind = ?2
+                 ORDER BY n DESC, value LIMIT ?3",
+            )?;
+            let v = stmt
+                .query_map(params![id, kind, limit], |r| {
+                    Ok(Counted {
+                        value: r.get(0)?,
+                        count: r.get(1)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(v)
+        };
+        let indicators = Indicators {
+            link_domains: ind("link_domain", 8)?,
+            origin_providers: ind("origin", 5)?,
+            sender_domains: ind("sender_domain", 5)?,
+            subject_templates: ind("subject_template", 3)?,
+        };
+        let reasons = ind("reason", 6)?;
+        let representative = self
+            .conn
+            .query_row(
+                &format!("SELECT {MEMBER_COLS} FROM messages WHERE hash = ?1"),
+                [&rep],
+                member,
+            )
+            .optional()?;
+        Ok(Some(Campaign {
+            label: label(
+                brand_name.as_deref().or(brand.as_deref()),
+                lure.as_deref(),
+                subject.as_deref(),
+            ),
+            new: run == Some(created),
+            id,
+            size,
+            seen_this_run: 0,
+            brand: brand_name.or(brand),
+            lure,
+            subject,
+            first_seen: fmt_ts(first),
+            last_seen: fmt_ts(last),
+            indicators,
+            reasons,
+            representative,
+        }))
+    }
+}
+
+const MEMBER_COLS: &str = "hash, source, subject, sender, seen_ts, verdict, brand, origin, reason";
+
+fn member(r: &rusqlite::Row<'_>) -> rusqlite::Result<Member> {
+    Ok(Member {
+        hash: r.get(0)?,
+        source: r.get(1)?,
+        subject: r.get(2)?,
+        sender: r.get(3)?,
+        seen: fmt_ts(r.get(4)?),
+        verdict: r.get(5)?,
+        brand: r.get(6)?,
+        origin: r.get(7)?,
+        reason: r.get(8)?,
+    })
+}
+
+fn describe(key: &str) -> String {
+    let value = key.split_once(':').map_or("", |(_, v)| v);
+    match KeyKind::from_key(key) {
+        Some(KeyKind::LinkTemplate) => format!("same link template {value}"),
+        Some(KeyKind::LandingDomain) => format!("same link domain {value}"),
+        Some(KeyKind::Subject) => format!("same subject template “{value}”"),
+        Some(KeyKind::Sender) => format!("same sender pattern {value}"),
+        Some(KeyKind::Network) => format!("same origin network AS{value}"),
+        Some(KeyKind::BodyBand) | None => "similar body text".to_string(),
+    }
+}
+
+/// Finds the campaign a new message belongs to, if any. Strong evidence (an attacker's link
+/// domain or link template, or a long near-identical body) suffices alone; weak evidence must
+/// add up (a subject template counts 2, a similar short body 2, the sender pattern 1, the origin
+/// network 1; 3 needed), so "same cloud provider and same free-mail domain" never groups
+/// strangers.
+fn find_campaign(
+    tx: &rusqlite::Transaction<'_>,
+    fp: &Fingerprint,
+) -> Result<Option<Candidate>, StoreError> {
+    let mut cands: Vec<Candidate> = Vec::new();
+    let mut body_hits: Vec<(String, u32, bool)> = Vec::new();
+    let mut stmt = tx.prepare_cached(
+        "SELECT k.campaign, m.simhash, m.simhash_tokens FROM message_keys k
+         JOIN messages m ON m.hash = k.message WHERE k.key = ?1 LIMIT ?2",
+    )?;
+    for key in &fp.keys {
+        let Some(kind) = KeyKind::from_key(key) else {
+            continue;
+        };
+        let rows: Vec<(String, Option<i64>, Option<i64>)> = stmt
+            .query_map(params![key, KEY_ROWS], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        if kind == KeyKind::BodyBand {
+            let Some(mine) = fp.sketch else { continue };
+            for (c, sh, tokens) in rows {
+                let Some(sh) = sh else { continue };
+                let d = simhash::distance(mine.hash, sh as u64);
+                if d <= simhash::NEAR {
+                    let long = tokens.unwrap_or(0).min(mine.tokens as i64) >= STRONG_BODY_TOKENS;
+                    body_hits.push((c, d, long));
+                }
+            }
+            continue;
+        }
+        let mut camps: Vec<String> = rows.into_iter().map(|r| r.0).collect();
+        camps.sort();
+        camps.dedup();
+        if camps.len() >= COMMON_KEY_CAMPAIGNS {
+            continue;
+        }
+        for c in camps {
+            let idx = match cands.iter().position(|x| x.campaign == c) {
+                Some(i) => i,
+                None => {
+                    cands.push(Candidate {
+                        campaign: c,
+                        strong: Vec::new(),
+                        weak_points: 0,
+                        weak: Vec::new(),
+                    });
+                    cands.len() - 1
+                }
+            };
+            let Some(e) = cands.get_mut(idx) else {
+                continue;
+            };
+            match kind {
+                KeyKind::LinkTemplate | KeyKind::LandingDomain => e.strong.push(describe(key)),
+                KeyKind::Subject => {
+                    e.weak_points += 2;
+                    e.weak.push(describe(key));
+                }
+                KeyKind::Sender | KeyKind::Network => {
+                    e.weak_points += 1;
+                    e.weak.push(describe(key));
+                }
+                KeyKind::BodyBand => {}
+            }
+        }
+    }
+    // Near-identical text in many campaigns is boilerplate (an empty "view in browser" shell).
+    let mut body_camps: Vec<&str> = body_hits.iter().map(|b| b.0.as_str()).collect();
+    body_camps.sort();
+    body_camps.dedup();
+    let boilerplate = body_camps.len() >= COMMON_KEY_CAMPAIGNS;
+    body_hits.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    body_hits.dedup_by(|a, b| a.0 == b.0);
+    for (c, d, long) in body_hits {
+        let text = format!("near-identical body text ({d} of 64 SimHash bits differ)");
+        let idx = match cands.iter().position(|x| x.campaign == c) {
+            Some(i) => i,
+            None => {
+                cands.push(Candidate {
+                    campaign: c,
+                    strong: Vec::new(),
+                    weak_points: 0,
+                    weak: Vec::new(),
+                });
+                cands.len() - 1
+            }
+        };
+        let Some(e) = cands.get_mut(idx) else {
+            continue;
+        };
+        if long && !boilerplate {
+            e.strong.push(text);
+        } else {
+            e.weak_points += 2;
+            e.weak.push(text);
+        }
+    }
+    let mut best: Option<(Candidate, i64)> = None;
+    for c in cands {
+        if c.strong.is_empty() && c.weak_points < 3 {
+            continue;
+        }
+        let (seq, brand): (i64, Option<String>) = tx.query_row(
+            "SELECT seq, brand FROM campaigns WHERE id = ?1",
+            [&c.campaign],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        // Weak evidence does not cross brands: the same subject wording for two different
+        // impersonated brands is two lures.
+        if c.strong.is_empty() {
+            if let (Some(a), Some(b)) = (&brand, &fp.brand) {
+                if a != b {
+                    continue;
+                }
+            }
+        }
+        let better = match &best {
+            None => true,
+            Some((b, bseq)) => {
+                (c.strong.len(), c.weak_points, -seq) > (b.strong.len(), b.weak_points, -bseq)
+            }
+        };
+        if better {
+            best = Some((c, seq));
+        }
+    }
+    Ok(best.map(|b| b.0))
+}
+
+fn add_message(
+    tx: &rusqlite::Transaction<'_>,
+    run: i64,
+    source: &str,
+    fp: &Fingerprint,
+) -> Result<(), StoreError> {
+    let seq: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM messages", [], |r| {
+        r.get(0)
+    })?;
+    let (campaign, reason, reasons) = match find_campaign(tx, fp)? {
+        Some(c) => {
+            let mut parts = c.strong.clone();
+            parts.extend(c.weak.iter().cloned());
+            parts.dedup();
+            tx.execute(
+                "UPDATE campaigns SET size = size + 1,
+                   first_ts = CASE WHEN first_ts IS NULL OR ?2 < first_ts THEN ?2 ELSE first_ts END,
+                   last_ts = CASE WHEN last_ts IS NULL OR ?2 > last_ts THEN ?2 ELSE last_ts END,
+                   brand = COALESCE(brand, ?3), brand_name = COALESCE(brand_name, ?4),
+                   lure = COALESCE(lure, ?5)
+                 WHERE id = ?1",
+                params![c.campaign, fp.seen_ts, fp.brand, fp.brand_name, fp.lure],
+            )?;
+            (c.campaign, parts.join("; "), parts)
+        }
+        None => {
+            // Stable across runs and machines: named after the message that founded it.
+            let id = format!("C-{}", fp.hash.get(..12).unwrap_or(&fp.hash));
+            let cseq: i64 =
+                tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM campaigns", [], |r| {
+                    r.get(0)
+                })?;
+            tx.execute(
+                "INSERT INTO campaigns (id, seq, brand, brand_name, lure, subject, representative, size, first_ts, last_ts, created_run)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9)",
+                params![id, cseq, fp.brand, fp.brand_name, fp.lure, fp.subject, fp.hash, fp.seen_ts, run],
+            )?;
+            (id, "founded the campaign".to_string(), Vec::new())
+        }
+    };
+    tx.execute(
+        "INSERT INTO messages (hash, seq, campaign, source, subject, sender, seen_ts, verdict, score, brand, lure, origin, simhash, simhash_tokens, reason, run)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        params![
+            fp.hash,
+            seq,
+            campaign,
+            source,
+            fp.subject,
+            fp.from,
+            fp.seen_ts,
+            fp.verdict,
+            fp.score,
+            fp.brand_name,
+            fp.lure,
+            fp.origin_provider,
+            fp.sketch.map(|s| s.hash as i64),
+            fp.sketch.map(|s| s.tokens as i64),
+            reason,
+            run
+        ],
+    )?;
+    let mut key_stmt = tx.prepare_cached(
+        "INSERT INTO message_keys (key, message, campaign) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+    )?;
+    for k in &fp.keys {
+        key_stmt.execute(params![k, fp.hash, campaign])?;
+    }
+    let mut ind = tx.prepare_cached(
+        "INSERT INTO campaign_indicators (campaign, kind, value, n) VALUES (?1, ?2, ?3, 1)
+         ON CONFLICT (campaign, kind, value) DO UPDATE SET n = campaign_indicators.n + 1",
+    )?;
+    for d in fp.link_domains.iter().take(8) {
+        ind.execute(params![campaign, "link_domain", d])?;
+    }
+    if let Some(o) = &fp.origin_provider {
+        ind.execute(params![campaign, "origin", o])?;
+    }
+    if let Some(s) = &fp.sender_domain {
+        ind.execute(params![campaign, "sender_domain", s])?;
+    }
+    if let Some(t) = &fp.subject_template {
+        ind.execute(params![campaign, "subject_template", t])?;
+    }
+    for r in &reasons {
+        // The distance varies per pair; the reason is the same.
+        let r = if r.starts_with("near-identical body") {
+            "near-identical body text"
+        } else {
+            r.as_str()
+        };
+        ind.execute(params![campaign, "reason", r])?;
+    }
+    Ok(())
+}
