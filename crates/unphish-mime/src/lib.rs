@@ -115,6 +115,15 @@ pub fn parse<'a>(raw: &'a [u8], limits: &Limits) -> Parsed<'a> {
             "the message contains NUL bytes",
         ));
     }
+    if std::str::from_utf8(header_block(input)).is_err() {
+        // RFC 5322 headers are ASCII and RFC 6532 allows UTF-8; anything else is raw 8-bit text
+        // written without encoded-words, a mark of bulk-mail tooling. It is still decoded (see
+        // `header_text`), so this is a note, not a loss.
+        defects.push(Defect::new(
+            "mime.header_8bit",
+            "the header contains bytes that are not valid UTF-8 (raw 8-bit text without RFC 2047 encoding)",
+        ));
+    }
     let mut owned: Option<Vec<u8>> = None;
     if let Some((rewritten, declared)) = neutralise_embedded(input, limits.max_embedded_messages) {
         defects.push(Defect::new(
@@ -145,6 +154,21 @@ pub fn parse<'a>(raw: &'a [u8], limits: &Limits) -> Parsed<'a> {
             Parsed { message, defects }
         }
     }
+}
+
+/// The top-level header: everything before the first empty line.
+fn header_block(input: &[u8]) -> &[u8] {
+    if input.starts_with(b"\n") || input.starts_with(b"\r\n") {
+        return &[];
+    }
+    let end = input
+        .windows(2)
+        .position(|w| w == b"\n\n")
+        .into_iter()
+        .chain(input.windows(3).position(|w| w == b"\n\r\n"))
+        .min()
+        .map_or(input.len(), |p| p + 1);
+    input.get(..end).unwrap_or(input)
 }
 
 /// mail-parser behind a panic boundary, with the defect for each way it can give up.
@@ -695,6 +719,22 @@ mod tests {
         assert!(msg.from().is_some());
         let parts = text_parts(&msg, &limits, &mut Vec::new());
         assert!(parts[0].text.contains("the body"));
+    }
+
+    #[test]
+    fn raw_8bit_header_is_noted() {
+        let p = parse(
+            b"Subject: \xff\xfe\r\n\r\nbody \xff\r\n",
+            &Limits::default(),
+        );
+        assert_eq!(codes(&p.defects), ["mime.header_8bit"]);
+        let p = parse(
+            "Subject: 日本語\r\n\r\nbody \u{ff}\r\n".as_bytes(),
+            &Limits::default(),
+        );
+        assert!(p.defects.is_empty(), "{:?}", p.defects);
+        let p = parse(b"Subject: a\n\nbody \xff\r\n", &Limits::default());
+        assert!(p.defects.is_empty(), "{:?}", p.defects);
     }
 
     #[test]
