@@ -86,7 +86,7 @@ pub struct Claims {
     pub brands: Vec<BrandClaim>,
     pub lures: Vec<LureFound>,
     pub subject_tags: Vec<LureHit>,
-    /// The origin's reverse-DNS or HELO name lies in the From domain.
+    /// The origin's reverse-DNS name (never its HELO) lies in the From domain.
     pub origin_in_sender_domain: bool,
 }
 
@@ -389,16 +389,16 @@ pub fn derive(ev: &Evidence, en: &Enrichment, brands: &BrandDb, lures: &LureDb) 
         c.sender_verified = c.from_owned && auth.aligned_pass;
     }
     let origin_in_sender_domain = match (&ev.origin, &from_registrable) {
-        (Some(o), Some(reg)) => [o.rdns.as_deref(), o.helo.as_deref()]
-            .into_iter()
-            .flatten()
-            .any(|n| {
-                same_or_sub(
-                    &n.trim_matches(|c| c == '[' || c == ']')
-                        .to_ascii_lowercase(),
-                    reg,
-                )
-            }),
+        // Only the name the receiving server looked up: the HELO is the client's own word, and a
+        // bot that greets as `smbc-card.com` from a rented droplet must not pass as the brand's
+        // server (that cleared ORIG-001, ORIG-002 and BRAND-002 at once).
+        (Some(o), Some(reg)) => o.rdns.as_deref().is_some_and(|n| {
+            same_or_sub(
+                &n.trim_matches(|c| c == '[' || c == ']')
+                    .to_ascii_lowercase(),
+                reg,
+            )
+        }),
         _ => false,
     };
     Claims {

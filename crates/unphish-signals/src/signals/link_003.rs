@@ -43,16 +43,32 @@ impl Signal for BrandDomainInUrl {
                 .strip_suffix(reg.as_str())
                 .unwrap_or("")
                 .trim_end_matches('.');
+            // The sub-domain labels are searched inside the whole host, keeping matches that end
+            // before the registrable domain: on its own, `www.smbc-card.com` reads as the brand's
+            // own host and `domains_in` rightly skips it, which hid `www.smbc-card.com.dcaynf.com`.
             let parts = [
-                (sub, "a sub-domain", "サブドメイン"),
-                (l.path.as_deref().unwrap_or(""), "the path", "パス"),
-                (l.query.as_deref().unwrap_or(""), "the query", "クエリ"),
+                (host.as_str(), sub.len(), "a sub-domain", "サブドメイン"),
+                (
+                    l.path.as_deref().unwrap_or(""),
+                    usize::MAX,
+                    "the path",
+                    "パス",
+                ),
+                (
+                    l.query.as_deref().unwrap_or(""),
+                    usize::MAX,
+                    "the query",
+                    "クエリ",
+                ),
             ];
-            for (text, w_en, w_ja) in parts {
-                if text.is_empty() {
+            for (text, limit, w_en, w_ja) in parts {
+                if text.is_empty() || limit == 0 {
                     continue;
                 }
-                for (b, dom, _, _) in cx.brands.domains_in(text) {
+                for (b, dom, _, end) in cx.brands.domains_in(text) {
+                    if end > limit {
+                        continue;
+                    }
                     if seen.iter().any(|(sb, sd)| *sb == b && *sd == dom) {
                         continue;
                     }

@@ -46,7 +46,10 @@ impl Signal for OriginWithoutReverseDns {
             }
         };
         // Some receivers (Exchange Online among them) never record a PTR name; absence there says nothing.
-        let recorder_writes_rdns = cx.evidence.hops.iter().any(|h| h.rdns.is_some());
+        // Postfix writes `(unknown [ip])` when the lookup failed: that is the recorder saying there
+        // is no name, even when no hop in the chain carries one.
+        let recorder_writes_rdns = cx.evidence.hops.iter().any(|h| h.rdns.is_some())
+            || hop.is_some_and(|h| h.raw.contains("(unknown ["));
         if rdns_missing && recorder_writes_rdns {
             if let Some(c) = origin_cite(cx) {
                 hits.push(Hit::new(&META).var("ip", ip.to_string()).cite(c));
