@@ -18,6 +18,10 @@ pub enum Format {
     Json,
     /// One JSON report per line, each with its input `file`.
     Jsonl,
+    /// A blog-style Markdown article (one per message).
+    Md,
+    /// A standalone, script-free HTML page (one per message).
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -62,18 +66,27 @@ pub struct AnalyzeArgs {
     /// Replace the shipped weights and thresholds with this scoring file (TOML).
     #[arg(long, value_name = "FILE")]
     scoring: Option<PathBuf>,
+    /// Print attacker URLs, hosts and IPs as they are (md/html defang them by default).
+    #[arg(long)]
+    no_defang: bool,
+    /// A minijinja template replacing the shipped one for --format md or html.
+    #[arg(long, value_name = "FILE")]
+    template: Option<PathBuf>,
+}
+
+fn lang_of(report: &Report, arg: LangArg) -> Lang {
+    match arg {
+        LangArg::Auto => Lang::from_code(&report.language),
+        LangArg::Ja => Lang::Ja,
+        LangArg::En => Lang::En,
+    }
 }
 
 fn render(report: &Report, args: &AnalyzeArgs, multi: bool) -> Result<Vec<u8>> {
     let mut buf = Vec::with_capacity(8192);
     match args.format {
         Format::Text => {
-            let lang = match args.lang {
-                LangArg::Auto => Lang::from_code(&report.language),
-                LangArg::Ja => Lang::Ja,
-                LangArg::En => Lang::En,
-            };
-            unphish::text::render(report, lang, &mut buf)?;
+            unphish::text::render(report, lang_of(report, args.lang), &mut buf)?;
         }
         Format::Json => {
             if multi {
@@ -86,6 +99,22 @@ fn render(report: &Report, args: &AnalyzeArgs, multi: bool) -> Result<Vec<u8>> {
         Format::Jsonl => {
             serde_json::to_writer(&mut buf, report)?;
             buf.push(b'\n');
+        }
+        Format::Md | Format::Html => {
+            let mut opts = unphish_report::RenderOptions::new(lang_of(report, args.lang));
+            opts.defang = !args.no_defang;
+            if let Some(t) = &args.template {
+                opts.template = Some(
+                    std::fs::read_to_string(t)
+                        .with_context(|| format!("template {}", t.display()))?,
+                );
+            }
+            let out = if matches!(args.format, Format::Md) {
+                unphish_report::markdown::render(report, &opts)?
+            } else {
+                unphish_report::html::render(report, &opts)?
+            };
+            buf.extend_from_slice(out.as_bytes());
         }
     }
     Ok(buf)

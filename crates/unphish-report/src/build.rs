@@ -116,25 +116,78 @@ fn location_parts(loc: &Location) -> (String, String) {
     }
 }
 
-/// Defangs the URLs and attacker hosts inside a quoted line.
-fn defang_quote(q: &str, ev: &Evidence) -> String {
+/// Replaces `needle` in `hay` only where it stands as a whole host or address: not glued to a
+/// longer name (`mail.example.com` must not turn `example.com` half-defanged) or number.
+fn replace_token(hay: &str, needle: &str, with: &str) -> String {
+    if needle.is_empty() || !hay.contains(needle) {
+        return hay.to_string();
+    }
+    let glued = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    let mut out = String::with_capacity(hay.len() + 16);
+    let mut last = 0;
+    for (pos, _) in hay.match_indices(needle) {
+        if pos < last {
+            continue;
+        }
+        let before = hay[..pos].chars().next_back();
+        let mut after = hay[pos + needle.len()..].chars();
+        let next = after.next();
+        let ok_before = !before.is_some_and(|c| glued(c) || c == '.');
+        // A following dot is fine at the end of a sentence, not when a longer name continues.
+        let ok_after = match next {
+            Some('.') => !after.next().is_some_and(glued),
+            Some(c) => !glued(c),
+            None => true,
+        };
+        if ok_before && ok_after {
+            out.push_str(&hay[last..pos]);
+            out.push_str(with);
+            last = pos + needle.len();
+        }
+    }
+    out.push_str(&hay[last..]);
+    out
+}
+
+/// Defangs the attacker's URLs, link hosts and origin address inside a quote or a sentence, so
+/// a published report has nothing clickable. Hosts of a brand's own site stay as they are.
+fn defang_quote(q: &str, ev: &Evidence, en: &Enrichment, mk: &Masker) -> String {
     let mut out = q.to_string();
     for l in ev.links.iter().take(200) {
-        if !l.raw.is_empty() && out.contains(&l.raw) {
-            out = out.replace(&l.raw, &defang_url(&l.raw));
+        for u in [&l.raw, &l.url] {
+            let masked = mk.apply(u);
+            for cand in [u.as_str(), masked.as_str()] {
+                if cand.len() > 3 && out.contains(cand) {
+                    out = out.replace(cand, &defang_url(cand));
+                }
+            }
+        }
+    }
+    for (i, l) in ev.links.iter().enumerate().take(200) {
+        if en.links.get(i).is_some_and(|x| x.owner.is_some()) {
+            continue;
+        }
+        for h in [&l.host, &l.host_unicode].into_iter().flatten() {
+            out = replace_token(&out, h, &defang_host(h));
         }
     }
     if let Some(o) = &ev.origin {
         if let Some(ip) = o.ip {
             let s = ip.to_string();
-            out = out.replace(&format!("[{s}]"), &format!("[{}]", defang_host(&s)));
-            out = out.replace(&format!("({s})"), &format!("({})", defang_host(&s)));
+            out = replace_token(&out, &s, &defang_host(&s));
         }
         if let Some(r) = &o.rdns {
-            out = out.replace(r.as_str(), &defang_host(r));
+            out = replace_token(&out, r, &defang_host(r));
         }
     }
     out
+}
+
+fn defang_bi(b: &Bilingual, ev: &Evidence, en: &Enrichment, mk: &Masker) -> Bilingual {
+    bi(
+        defang_quote(&b.en, ev, en, mk),
+        defang_quote(&b.ja, ev, en, mk),
+    )
 }
 
 fn mailbox(m: &unphish_evidence::Mailbox, mk: &Masker) -> MailboxOut {
@@ -195,7 +248,12 @@ fn advice(level: Level, imp: &[ImpersonationOut], hosting: bool) -> Vec<Bilingua
 
 /// Nothing could be read: an empty or non-mail input must not be called "clean" in words.
 fn unreadable(ev: &Evidence) -> bool {
-    ev.defects.iter().any(|d| matches!(d.code.as_str(), "mime.empty" | "mime.unparseable" | "mime.no_headers" | "mime.parser_panic"))
+    ev.defects.iter().any(|d| {
+        matches!(
+            d.code.as_str(),
+            "mime.empty" | "mime.unparseable" | "mime.no_headers" | "mime.parser_panic"
+        )
+    })
 }
 
 /// Builds the report.
@@ -219,6 +277,7 @@ pub fn build(input: BuildInput<'_>) -> Report {
             ip: o.ip.map(|i| i.to_string()),
             ip_defanged: o.ip.map(|i| defang_host(&i.to_string())),
             rdns: o.rdns.clone(),
+            rdns_defanged: o.rdns.as_deref().map(defang_host),
             helo: o.helo.clone(),
             asn: info.asn,
             as_org: info.as_org.clone(),
@@ -235,6 +294,7 @@ pub fn build(input: BuildInput<'_>) -> Report {
             received_defanged: String::new(),
             hop_index: o.hop_index,
             why: bi(mk.apply(&o.why.en), mk.apply(&o.why.ja)),
+            why_defanged: defang_bi(&bi(mk.apply(&o.why.en), mk.apply(&o.why.ja)), ev, en, &mk),
         }
     });
 
@@ -253,6 +313,8 @@ pub fn build(input: BuildInput<'_>) -> Report {
             hop.raw = mk.apply(&hop.raw);
             hop.for_addr = mk.opt(&hop.for_addr);
             HopOut {
+                ip_defanged: hop.ip.map(|i| defang_host(&i.to_string())),
+                rdns_defanged: hop.rdns.as_deref().map(defang_host),
                 hop,
                 asn: info.and_then(|x| x.asn),
                 as_org: info.and_then(|x| x.as_org.clone()),
@@ -304,14 +366,18 @@ pub fn build(input: BuildInput<'_>) -> Report {
         let weight = input.scoring.weight(h.id).unwrap_or(0.0);
         let vars: Vec<(&'static str, String)> =
             h.vars.iter().map(|(k, v)| (*k, mk.apply(v))).collect();
+        let title = bi(fill(meta.title.en, &vars), fill(meta.title.ja, &vars));
+        let explanation = bi(fill(meta.explain.en, &vars), fill(meta.explain.ja, &vars));
         findings.push(FindingOut {
             id: h.id.to_string(),
             slug: meta.slug.to_string(),
             group: meta.group.as_str().to_string(),
             confidence: format!("{:?}", meta.confidence).to_lowercase(),
             weight,
-            title: bi(fill(meta.title.en, &vars), fill(meta.title.ja, &vars)),
-            explanation: bi(fill(meta.explain.en, &vars), fill(meta.explain.ja, &vars)),
+            title_defanged: defang_bi(&title, ev, en, &mk),
+            explanation_defanged: defang_bi(&explanation, ev, en, &mk),
+            title,
+            explanation,
             evidence: h
                 .evidence
                 .iter()
@@ -321,7 +387,7 @@ pub fn build(input: BuildInput<'_>) -> Report {
                     EvidenceOut {
                         kind,
                         at,
-                        quote_defanged: defang_quote(&quote, ev),
+                        quote_defanged: defang_quote(&quote, ev, en, &mk),
                         quote,
                     }
                 })
@@ -581,10 +647,9 @@ fn pin(role: &'static str, label: String, info: &IpInfo) -> Option<PinOut> {
 fn pins(ev: &Evidence, en: &Enrichment, links: &[LinkOut]) -> Vec<PinOut> {
     let mut out: Vec<PinOut> = Vec::new();
     if let (Some(o), Some(info)) = (&ev.origin, &en.origin) {
-        let label = o
-            .ip
-            .map(|i| defang_host(&i.to_string()))
-            .unwrap_or_default();
+        let label =
+            o.ip.map(|i| defang_host(&i.to_string()))
+                .unwrap_or_default();
         out.extend(pin("origin", label, info));
     }
     // Offline, only IP-literal link hosts have a location; named hosts would need DNS.
@@ -779,9 +844,7 @@ fn story_sender(
             en.push_str(&format!(
                 " Replies would go to {rta}, not back to the sender."
             ));
-            ja.push_str(&format!(
-                "返信すると差出人ではなく {rta} に届きます。"
-            ));
+            ja.push_str(&format!("返信すると差出人ではなく {rta} に届きます。"));
         }
     }
     Some(bi(en, ja))
@@ -797,13 +860,23 @@ fn story_hops(hops: &[HopOut], origin: Option<&OriginOut>) -> Bilingual {
             "Received ヘッダーが1行もないため、どこから来たかを追跡できません。インターネットを通ってきたメールには必ずあるものです。",
         );
     }
-    let internal = hops.iter().filter(|h| h.hop.role == HopRole::Internal).count();
-    let external = hops.iter().filter(|h| h.hop.role == HopRole::External).count();
+    let internal = hops
+        .iter()
+        .filter(|h| h.hop.role == HopRole::Internal)
+        .count();
+    let external = hops
+        .iter()
+        .filter(|h| h.hop.role == HopRole::External)
+        .count();
     let boundary_by = origin
         .and_then(|o| hops.get(o.hop_index))
         .and_then(|h| h.hop.by.clone());
-    let mut en = format!("The header holds {n} Received line(s); each server adds one on top as it passes the mail on.");
-    let mut ja = format!("ヘッダーには Received が {n} 行あります。メールを中継したサーバーが、受け取るたびに上へ1行ずつ書き足していくものです。");
+    let mut en = format!(
+        "The header holds {n} Received line(s); each server adds one on top as it passes the mail on."
+    );
+    let mut ja = format!(
+        "ヘッダーには Received が {n} 行あります。メールを中継したサーバーが、受け取るたびに上へ1行ずつ書き足していくものです。"
+    );
     if internal > 0 {
         en.push_str(&format!(
             " {internal} of them were written by servers inside the receiving side."

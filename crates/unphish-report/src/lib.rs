@@ -5,12 +5,16 @@
 //! the model out; they compute nothing.
 
 pub mod build;
+pub mod html;
+pub mod markdown;
 pub mod mask;
 pub mod model;
+pub mod templates;
 pub mod text;
 
 pub use build::{BuildInput, build};
 pub use model::*;
+pub use templates::{RenderError, RenderOptions};
 
 /// The JSON report's schema identifier; bumped on any incompatible change.
 pub const SCHEMA: &str = "unphish.report/1";

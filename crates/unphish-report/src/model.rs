@@ -34,11 +34,57 @@ pub struct Report {
     pub attachments: Vec<AttachmentOut>,
     /// The readable body, trimmed, recipients masked.
     pub body_excerpt: Option<String>,
+    /// The same excerpt with the message's link URLs defanged, for published reports.
+    pub body_excerpt_defanged: Option<String>,
     pub advice: Vec<Bilingual>,
     pub defects: Vec<Defect>,
     /// Nested `message/rfc822` parts, each analysed as a message.
     pub nested: Vec<Report>,
     pub data: DataOut,
+    /// Sentences for the article-style reports (Markdown, HTML), worded from the facts above.
+    pub story: StoryOut,
+    /// Places to pin on the map: the origin and link hosts with a known location.
+    pub pins: Vec<PinOut>,
+    /// Indicators of compromise for export (CSV, STIX, MISP), each tagged with its findings.
+    pub indicators: Vec<IndicatorOut>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StoryOut {
+    /// What the From line claims and why it cannot be trusted.
+    pub sender: Option<Bilingual>,
+    /// What the Received chain shows as a whole (how many hops, which side wrote them).
+    pub hops: Bilingual,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PinOut {
+    /// `origin` or `link`.
+    pub role: &'static str,
+    /// The IP (defanged) or host the pin stands for.
+    pub label: String,
+    pub provider: Option<String>,
+    /// City and country, or country alone.
+    pub place: Bilingual,
+    pub lat: f64,
+    pub lon: f64,
+    /// `city` (from a city database) or `country` (the country's centroid).
+    pub precision: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorOut {
+    /// `ipv4`, `ipv6`, `email`, `domain`, `hostname`, `url`, `md5`, `sha1`, `sha256`, `filename`.
+    pub kind: &'static str,
+    pub value: String,
+    /// Where in the message it was seen: `origin`, `from`, `reply_to`, `return_path`,
+    /// `link`, `attachment`.
+    pub role: &'static str,
+    /// True when the value belongs to a legitimate brand (its domain spoofed in a header, or
+    /// its real site linked for decoration): worth recording, harmful to block.
+    pub brand_owned: bool,
+    /// IDs of the findings that cite it.
+    pub findings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +115,7 @@ pub struct OriginOut {
     pub ip: Option<String>,
     pub ip_defanged: Option<String>,
     pub rdns: Option<String>,
+    pub rdns_defanged: Option<String>,
     pub helo: Option<String>,
     pub asn: Option<u32>,
     pub as_org: Option<String>,
@@ -87,14 +134,19 @@ pub struct OriginOut {
     pub authenticated_submission: bool,
     /// The Received line that names the origin.
     pub received: String,
+    /// `received` with the origin's IP and host name defanged.
+    pub received_defanged: String,
     pub hop_index: usize,
     pub why: Bilingual,
+    pub why_defanged: Bilingual,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct HopOut {
     #[serde(flatten)]
     pub hop: Hop,
+    pub ip_defanged: Option<String>,
+    pub rdns_defanged: Option<String>,
     pub asn: Option<u32>,
     pub as_org: Option<String>,
     pub country: Option<String>,
@@ -192,6 +244,9 @@ pub struct FindingOut {
     pub weight: f64,
     pub title: Bilingual,
     pub explanation: Bilingual,
+    /// `title` and `explanation` with attacker URLs, hosts and IPs defanged.
+    pub title_defanged: Bilingual,
+    pub explanation_defanged: Bilingual,
     pub evidence: Vec<EvidenceOut>,
 }
 

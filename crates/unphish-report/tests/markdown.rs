@@ -1,0 +1,107 @@
+//! The seed mails rendered as Markdown articles, compared with reviewed snapshots in
+//! `tests/snapshots/`. After a deliberate change, regenerate with `UNPHISH_BLESS=1 cargo test`
+//! and review the diff like code.
+
+mod common;
+
+use common::{analyze, check_snapshot};
+use unphish_report::text::Lang;
+use unphish_report::{RenderOptions, markdown};
+
+fn md(seed: &str, lang: Lang) -> String {
+    let r = analyze(seed);
+    markdown::render(&r, &RenderOptions::new(lang)).expect("render")
+}
+
+#[test]
+fn seed1_japanese_article() {
+    check_snapshot("seed-1.ja.md", &md("seed-1-keydog-webmail.eml", Lang::Ja));
+}
+
+#[test]
+fn seed2_japanese_article() {
+    check_snapshot(
+        "seed-2.ja.md",
+        &md("seed-2-kagoya-quarantine.eml", Lang::Ja),
+    );
+}
+
+#[test]
+fn seed1_english_article() {
+    check_snapshot("seed-1.en.md", &md("seed-1-keydog-webmail.eml", Lang::En));
+}
+
+#[test]
+fn seed2_english_article() {
+    check_snapshot(
+        "seed-2.en.md",
+        &md("seed-2-kagoya-quarantine.eml", Lang::En),
+    );
+}
+
+/// Every section of the posts is there, in the posts' order.
+#[test]
+fn japanese_sections_in_post_order() {
+    for seed in ["seed-1-keydog-webmail.eml", "seed-2-kagoya-quarantine.eml"] {
+        let out = md(seed, Lang::Ja);
+        let mut at = 0;
+        for heading in [
+            "# 『詐欺メール』",
+            "**結論:",
+            "## 件名",
+            "## 差出人",
+            "## 本当の送信元",
+            "Received: from",
+            "## 本文",
+            "## リンク",
+            "## 判断の理由",
+            "## もしクリックしてしまったら",
+            "## まとめ",
+        ] {
+            let pos = out[at..]
+                .find(heading)
+                .unwrap_or_else(|| panic!("{seed}: {heading} missing after byte {at}\n{out}"));
+            at += pos;
+        }
+    }
+}
+
+#[test]
+fn seed2_names_kagoya_and_its_official_page() {
+    let out = md("seed-2-kagoya-quarantine.eml", Lang::Ja);
+    assert!(out.contains("カゴヤ・ジャパン"));
+    assert!(
+        out.contains("https://www.kagoya.jp/"),
+        "official page in the advice"
+    );
+    assert!(out.contains("Amazon AWS"));
+}
+
+#[test]
+fn attacker_indicators_defanged_unless_asked() {
+    let r = analyze("seed-2-kagoya-quarantine.eml");
+    let on = markdown::render(&r, &RenderOptions::new(Lang::En)).unwrap();
+    assert!(on.contains("hxxps://solarpivotpower[.]com"));
+    assert!(!on.contains("https://solarpivotpower.com"));
+    assert!(
+        !on.contains("13.113.112.84"),
+        "origin IP defanged everywhere"
+    );
+    let mut opts = RenderOptions::new(Lang::En);
+    opts.defang = false;
+    let off = markdown::render(&r, &opts).unwrap();
+    assert!(off.contains("https://solarpivotpower.com"));
+    // Masking is independent of defanging: the recipient stays hidden.
+    assert!(!off.contains("info@example.jp") && off.contains("****@"));
+}
+
+#[test]
+fn user_template_replaces_the_shipped_one_and_is_still_escaped() {
+    let r = analyze("seed-1-keydog-webmail.eml");
+    let mut opts = RenderOptions::new(Lang::En);
+    opts.template = Some("S={{ r.subject }}".into());
+    let out = markdown::render(&r, &opts).unwrap();
+    assert_eq!(out, "S=\\[spam\\] Please Re-activation Your Email Portal.");
+    opts.template = Some("{{ r.nope.deeper }}".into());
+    assert!(markdown::render(&r, &opts).is_err());
+}
