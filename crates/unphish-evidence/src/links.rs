@@ -51,7 +51,11 @@ pub struct RawLink {
 /// true when links were left out.
 pub fn text_links(text: &str, part: usize, limits: &LinkLimits, out: &mut Vec<RawLink>) -> bool {
     let mut seen = BTreeSet::new();
-    for (start, end) in find_spans(text) {
+    // Repeats are dropped below, so look at more candidates than can be kept, but not at all of
+    // a body made of millions of URLs.
+    let budget = limits.max_links.saturating_mul(8).max(64);
+    let (spans, cut) = find_spans(text, budget);
+    for (start, end) in spans {
         let Some(raw) = text.get(start..end) else {
             continue;
         };
@@ -69,7 +73,7 @@ pub fn text_links(text: &str, part: usize, limits: &LinkLimits, out: &mut Vec<Ra
             base: None,
         });
     }
-    false
+    cut
 }
 
 /// Describes a link: parses its target with the WHATWG URL rules (as a browser would), and says
@@ -435,8 +439,9 @@ static IPV6_URL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 
-/// Byte ranges of the URLs in `text`, in order, not overlapping.
-fn find_spans(text: &str) -> Vec<(usize, usize)> {
+/// Byte ranges of the first `budget` URLs in `text`, in order, not overlapping; true when more
+/// were left.
+fn find_spans(text: &str, budget: usize) -> (Vec<(usize, usize)>, bool) {
     let fanged = refang(text);
     let t = fanged.text.as_str();
     let mut finder = linkify::LinkFinder::new();
@@ -444,11 +449,15 @@ fn find_spans(text: &str) -> Vec<(usize, usize)> {
         .kinds(&[linkify::LinkKind::Url])
         .url_must_have_scheme(false);
 
-    let mut spans: Vec<(usize, usize)> = finder.links(t).map(|l| (l.start(), l.end())).collect();
+    let mut found = finder.links(t).map(|l| (l.start(), l.end()));
+    let mut spans: Vec<(usize, usize)> = found.by_ref().take(budget).collect();
+    let mut cut = found.next().is_some();
     if let Some(re) = IPV6_URL.as_ref()
         && t.contains("://[")
     {
-        spans.extend(re.find_iter(t).map(|m| (m.start(), m.end())));
+        let mut v6 = re.find_iter(t).map(|m| (m.start(), m.end()));
+        spans.extend(v6.by_ref().take(budget));
+        cut |= v6.next().is_some();
     }
     spans.sort_by_key(|&(s, e)| (s, std::cmp::Reverse(e)));
 
@@ -479,7 +488,7 @@ fn find_spans(text: &str) -> Vec<(usize, usize)> {
             last_end = end;
         }
     }
-    out
+    (out, cut)
 }
 
 /// Length of the URL at the start of `s`, cut where Japanese prose resumes.

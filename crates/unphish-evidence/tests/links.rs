@@ -147,6 +147,25 @@ fn text_links_stop_at_the_limit() {
     assert!(cut);
     assert_eq!(out.len(), 10);
     assert!(out.iter().all(|l| l.part == 3 && l.kind == LinkKind::Text));
+
+    // Repeats do not count against the limit, but the work stays bounded.
+    let repeated = "https://same.example/ ".repeat(100_000);
+    let mut out = Vec::new();
+    assert!(text_links(
+        &repeated,
+        0,
+        &LinkLimits { max_links: 10 },
+        &mut out
+    ));
+    assert_eq!(out.len(), 1);
+    let mut out = Vec::new();
+    assert!(!text_links(
+        "https://a.example/ ".repeat(50).as_str(),
+        0,
+        &LinkLimits { max_links: 10 },
+        &mut out
+    ));
+    assert_eq!(out.len(), 1);
 }
 
 #[test]
