@@ -2,8 +2,10 @@
 //! discovery, parallelism, output and exit codes.
 
 mod analyze;
+mod campaigns;
 mod eval;
 mod inputs;
+mod triage;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -26,6 +28,10 @@ enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Measure detection on labelled folders (--phish DIR, --ham DIR) and check the floor.
     Eval(eval::EvalArgs),
+    /// Triage a whole mailbox (mbox, Maildir, .eml folder, -) into campaigns, new ones first.
+    Triage(triage::TriageArgs),
+    /// List the campaigns the triage store remembers, or `show ID` one with its members.
+    Campaigns(campaigns::CampaignsArgs),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +39,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Triage(args) => triage::run(args),
+        Command::Campaigns(args) => campaigns::run(args),
     };
     match result {
         Ok(code) => code,
