@@ -1,15 +1,15 @@
 //! Assembles [`Evidence`] from a parsed message: every extractor of this crate, in one pass.
 
-use crate::hops::{determine_origin, extract_hops, HopLimits};
-use crate::html::{scan_html, HtmlLimits};
+use crate::hops::{HopLimits, determine_origin, extract_hops};
+use crate::html::{HtmlLimits, scan_html};
 use crate::identity::extract_identity;
-use crate::links::{analyze, text_links, LinkLimits, RawLink};
+use crate::links::{LinkLimits, RawLink, analyze, text_links};
 use crate::model::*;
-use mail_parser::{Address, HeaderValue, Message, MimeHeaders, PartType};
+use mail_parser::{Address, HeaderValue, Message, MessagePart, MimeHeaders, PartType};
 use unphish_mime::{Limits, TextPart};
 
-/// Bounds for one message's extraction.
-#[derive(Debug, Clone)]
+/// Bounds for one message's extraction. Each bound hit records a `limit.*` defect.
+#[derive(Debug, Clone, Default)]
 pub struct ExtractLimits {
     pub mime: Limits,
     pub hops: HopLimits,
@@ -17,23 +17,15 @@ pub struct ExtractLimits {
     pub html: HtmlLimits,
 }
 
-impl Default for ExtractLimits {
-    fn default() -> Self {
-        ExtractLimits {
-            mime: Limits::default(),
-            hops: HopLimits::default(),
-            links: LinkLimits::default(),
-            html: HtmlLimits::default(),
-        }
-    }
-}
-
 /// Extracts the evidence of a raw message. Never fails: what cannot be read becomes a defect.
 pub fn extract_raw(raw: &[u8], limits: &ExtractLimits) -> Evidence {
     let parsed = unphish_mime::parse(raw, &limits.mime);
     let mut ev = match &parsed.message {
         Some(msg) => extract(msg, limits, 0),
-        None => Evidence { language: "en".into(), ..Evidence::default() },
+        None => Evidence {
+            language: "en".into(),
+            ..Evidence::default()
+        },
     };
     let mut defects = parsed.defects;
     defects.append(&mut ev.defects);
@@ -62,8 +54,16 @@ fn hashes(data: &[u8]) -> (String, String, String) {
 /// The message's language, as the report's default: Japanese when kana appear in the subject or
 /// the first text, otherwise English.
 fn guess_language(subject: Option<&str>, bodies: &[BodyText]) -> String {
-    let kana = |s: &str| s.chars().take(4000).any(|c| matches!(c, '\u{3040}'..='\u{30FF}'));
-    if subject.is_some_and(kana) || bodies.iter().any(|b| kana(&b.text)) { "ja".into() } else { "en".into() }
+    let kana = |s: &str| {
+        s.chars()
+            .take(4000)
+            .any(|c| matches!(c, '\u{3040}'..='\u{30FF}'))
+    };
+    if subject.is_some_and(kana) || bodies.iter().any(|b| kana(&b.text)) {
+        "ja".into()
+    } else {
+        "en".into()
+    }
 }
 
 fn push_addresses(addr: Option<&Address<'_>>, out: &mut Vec<String>) {
@@ -84,12 +84,14 @@ fn recipients(msg: &Message<'_>, hops: &[Hop]) -> Vec<String> {
     push_addresses(msg.cc(), &mut out);
     for h in msg.headers() {
         let n = h.name.as_str();
-        if n.eq_ignore_ascii_case("Delivered-To") || n.eq_ignore_ascii_case("X-Original-To") || n.eq_ignore_ascii_case("Envelope-To") {
-            if let HeaderValue::Text(t) = &h.value {
-                let s = t.trim().trim_matches(['<', '>']).to_lowercase();
-                if s.contains('@') && !out.contains(&s) {
-                    out.push(s);
-                }
+        if (n.eq_ignore_ascii_case("Delivered-To")
+            || n.eq_ignore_ascii_case("X-Original-To")
+            || n.eq_ignore_ascii_case("Envelope-To"))
+            && let HeaderValue::Text(t) = &h.value
+        {
+            let s = t.trim().trim_matches(['<', '>']).to_lowercase();
+            if s.contains('@') && !out.contains(&s) && out.len() < 100 {
+                out.push(s);
             }
         }
     }
@@ -104,18 +106,74 @@ fn recipients(msg: &Message<'_>, hops: &[Hop]) -> Vec<String> {
     out
 }
 
+/// The depth to which the HTML scanner tracks open elements (`html::MAX_DEPTH`).
+const HTML_TRACKED_DEPTH: usize = 256;
+
+/// The deepest element nesting of `html`, estimated from the raw tags, when it exceeds `tracked`.
+///
+/// The scanner itself is a token stream and stays linear whatever the depth; this pass only exists
+/// so the report can say that hidden-text tracking was cut short. It counts start tags up and end
+/// tags down and ignores void elements; implied end tags make it an upper estimate.
+fn html_depth_beyond(html: &str, tracked: usize) -> Option<usize> {
+    const VOID: [&str; 14] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr",
+    ];
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut pos = 0usize;
+    while let Some(rel) = bytes
+        .get(pos..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'<'))
+    {
+        let at = pos + rel + 1;
+        pos = at;
+        let closing = bytes.get(at) == Some(&b'/');
+        let name_start = if closing { at + 1 } else { at };
+        let name_len = bytes.get(name_start..).map_or(0, |rest| {
+            rest.iter()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count()
+        });
+        if name_len == 0 || !bytes.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let name = html.get(name_start..name_start + name_len).unwrap_or("");
+        if VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    (deepest > tracked).then_some(deepest)
+}
+
+fn content_type(part: &MessagePart<'_>) -> Option<String> {
+    part.content_type().map(|c| match c.subtype() {
+        Some(s) => format!("{}/{}", c.ctype(), s),
+        None => c.ctype().to_string(),
+    })
+}
+
 /// Extracts the evidence of a parsed message; `depth` counts enclosing messages.
 pub fn extract(msg: &Message<'_>, limits: &ExtractLimits, depth: usize) -> Evidence {
     let mut defects = Vec::new();
     let subject = unphish_mime::header_text(msg, "Subject");
     let headers = unphish_mime::raw_headers(msg);
-    let subject_raw = headers.iter().find(|h| h.name.eq_ignore_ascii_case("Subject")).map(|h| {
-        // Quote the decoded subject: the encoded-word form is unreadable as evidence.
-        match &subject {
-            Some(s) => format!("Subject: {s}"),
-            None => h.unfolded_line(),
-        }
-    });
+    let subject_raw = headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("Subject"))
+        .map(|h| {
+            // Quote the decoded subject: the encoded-word form is unreadable as evidence.
+            match &subject {
+                Some(s) => format!("Subject: {s}"),
+                None => h.unfolded_line(),
+            }
+        });
     let date = msg.date().map(|d| d.to_rfc3339());
 
     let (mut hops, mut d) = extract_hops(msg, &limits.hops);
@@ -135,8 +193,24 @@ pub fn extract(msg: &Message<'_>, limits: &ExtractLimits, depth: usize) -> Evide
             continue;
         }
         if p.html {
+            if let Some(depth) = html_depth_beyond(&p.text, HTML_TRACKED_DEPTH) {
+                defects.push(Defect::new(
+                    "limit.html_depth",
+                    format!(
+                        "HTML elements in part {} nest about {depth} deep; hidden-text tracking stops at {HTML_TRACKED_DEPTH} levels and deeper elements inherit the state of the last tracked one",
+                        p.part
+                    ),
+                ));
+            }
             let room = limits.html.max_links.saturating_sub(raw_links.len());
-            let scan = scan_html(&p.text, p.part, &HtmlLimits { max_links: room, ..limits.html });
+            let scan = scan_html(
+                &p.text,
+                p.part,
+                &HtmlLimits {
+                    max_links: room,
+                    ..limits.html
+                },
+            );
             links_cut |= scan.truncated && scan.links.len() >= room;
             html.images += scan.stats.images;
             html.remote_images += scan.stats.remote_images;
@@ -168,12 +242,48 @@ pub fn extract(msg: &Message<'_>, limits: &ExtractLimits, depth: usize) -> Evide
     if links_cut {
         defects.push(Defect::new(
             "limit.links",
-            format!("the message has more links than {}; only the first were examined", limits.links.max_links),
+            format!(
+                "the message has more links than {}; only the first were examined",
+                limits.links.max_links
+            ),
         ));
     }
 
     let mut nested = Vec::new();
+    let depths = unphish_mime::part_depths(msg);
+    let mut unhashed = Vec::new();
     for (index, part) in msg.parts.iter().enumerate().take(limits.mime.max_parts) {
+        // Deeper parts were left out of the text too (`limit.mime_depth` says so).
+        if depths
+            .get(index)
+            .is_some_and(|&d| d > limits.mime.max_mime_depth)
+        {
+            continue;
+        }
+        let is_file = match part.body {
+            PartType::Binary(_) | PartType::InlineBinary(_) => true,
+            PartType::Text(_) | PartType::Html(_) => {
+                unphish_mime::is_attachment(part) || part.attachment_name().is_some()
+            }
+            _ => false,
+        };
+        if is_file && part.contents().len() > limits.mime.max_attachment_bytes {
+            // Hashing is linear and cheap, but the bound is the caller's to set (a bulk run may
+            // want it low); a prefix hash would be a wrong IOC, so the hashes stay empty.
+            unhashed.push(index);
+            attachments.push(Attachment {
+                part: index,
+                name: part.attachment_name().map(str::to_string),
+                content_type: content_type(part),
+                size: part.contents().len(),
+                md5: String::new(),
+                sha1: String::new(),
+                sha256: String::new(),
+                html_form: false,
+                html_script: false,
+            });
+            continue;
+        }
         match &part.body {
             PartType::Message(inner) => {
                 if depth + 1 > limits.mime.max_nested_messages {
@@ -191,10 +301,7 @@ pub fn extract(msg: &Message<'_>, limits: &ExtractLimits, depth: usize) -> Evide
                 attachments.push(Attachment {
                     part: index,
                     name: part.attachment_name().map(str::to_string),
-                    content_type: part.content_type().map(|c| match c.subtype() {
-                        Some(s) => format!("{}/{}", c.ctype(), s),
-                        None => c.ctype().to_string(),
-                    }),
+                    content_type: content_type(part),
                     size: data.len(),
                     md5,
                     sha1,
@@ -203,23 +310,33 @@ pub fn extract(msg: &Message<'_>, limits: &ExtractLimits, depth: usize) -> Evide
                     html_script: false,
                 });
             }
-            PartType::Text(_) | PartType::Html(_) if unphish_mime::is_attachment(part) || part.attachment_name().is_some() => {
+            PartType::Text(_) | PartType::Html(_)
+                if unphish_mime::is_attachment(part) || part.attachment_name().is_some() =>
+            {
                 let data = part.contents();
                 let (md5, sha1, sha256) = hashes(data);
                 let (mut form, mut script) = (false, false);
-                if matches!(part.body, PartType::Html(_)) || part.attachment_name().is_some_and(|n| n.to_ascii_lowercase().contains(".htm")) {
+                if matches!(part.body, PartType::Html(_))
+                    || part
+                        .attachment_name()
+                        .is_some_and(|n| n.to_ascii_lowercase().contains(".htm"))
+                {
                     let text = String::from_utf8_lossy(data);
-                    let scan = scan_html(&text, index, &HtmlLimits { max_links: 50, max_text_bytes: 64 * 1024, ..HtmlLimits::default() });
+                    let scan = scan_html(
+                        &text,
+                        index,
+                        &HtmlLimits {
+                            max_links: 50,
+                            max_text_bytes: 64 * 1024,
+                        },
+                    );
                     form = scan.stats.forms > 0;
                     script = scan.stats.scripts > 0;
                 }
                 attachments.push(Attachment {
                     part: index,
                     name: part.attachment_name().map(str::to_string),
-                    content_type: part.content_type().map(|c| match c.subtype() {
-                        Some(s) => format!("{}/{}", c.ctype(), s),
-                        None => c.ctype().to_string(),
-                    }),
+                    content_type: content_type(part),
                     size: data.len(),
                     md5,
                     sha1,
@@ -230,6 +347,16 @@ pub fn extract(msg: &Message<'_>, limits: &ExtractLimits, depth: usize) -> Evide
             }
             _ => {}
         }
+    }
+
+    if !unhashed.is_empty() {
+        defects.push(Defect::new(
+            "limit.attachment_size",
+            format!(
+                "attachment part(s) {unhashed:?} are larger than {} bytes decoded; they are listed with their size but were neither hashed nor scanned",
+                limits.mime.max_attachment_bytes
+            ),
+        ));
     }
 
     let links: Vec<Link> = raw_links.into_iter().map(analyze).collect();
