@@ -1,11 +1,11 @@
 //! What a message contributes to campaign grouping: explainable keys (link template, landing
-//! domain, subject template, sender pattern, origin network, body sketch bands) plus the facts a
+//! domain, subject template, sender pattern, origin network, body MinHash bands) plus the facts a
 //! digest shows (brand, lure, providers, link domains).
 //!
 //! Every key is a string a person can read back ("same landing domain evil-shop.example"), so the
 //! reason two messages were grouped is never a bare similarity score.
 
-use crate::simhash::{self, Sketch};
+use crate::minhash::{self, Sketch};
 use sha2::{Digest, Sha256};
 use unphish::{Evidence, Report};
 use unphish_intel::lures::LureDb;
@@ -23,7 +23,7 @@ pub enum KeyKind {
     Sender,
     /// Same origin network (AS number).
     Network,
-    /// One of the SimHash LSH bands; confirmed by the full sketch distance.
+    /// One of the MinHash LSH bands; confirmed by the full sketch similarity.
     BodyBand,
 }
 
@@ -35,7 +35,7 @@ impl KeyKind {
             KeyKind::Subject => "subj",
             KeyKind::Sender => "snd",
             KeyKind::Network => "asn",
-            KeyKind::BodyBand => "sh",
+            KeyKind::BodyBand => "mh",
         }
     }
 
@@ -47,7 +47,7 @@ impl KeyKind {
             "subj" => KeyKind::Subject,
             "snd" => KeyKind::Sender,
             "asn" => KeyKind::Network,
-            _ if p.starts_with("sh") => KeyKind::BodyBand,
+            _ if p.starts_with("mh") => KeyKind::BodyBand,
             _ => return None,
         })
     }
@@ -271,15 +271,15 @@ pub fn fingerprint(raw: &[u8], ev: &Evidence, report: &Report) -> Fingerprint {
 
     let mut body = String::new();
     for b in &ev.bodies {
-        if body.len() >= simhash::MAX_TEXT_BYTES {
+        if body.len() >= minhash::MAX_TEXT_BYTES {
             break;
         }
         body.push_str(&b.text);
         body.push('\n');
     }
-    let sketch = simhash::sketch(&body);
+    let sketch = minhash::sketch(&body);
     if let Some(sk) = sketch {
-        keys.extend(simhash::bands(sk.hash));
+        keys.extend(minhash::bands(&sk.slots));
     }
 
     let subject = ev.subject.clone().filter(|s| !s.trim().is_empty());
@@ -420,6 +420,6 @@ mod tests {
         ] {
             assert_eq!(KeyKind::from_key(&format!("{}:x", k.prefix())), Some(k));
         }
-        assert_eq!(KeyKind::from_key("sh3:1f"), Some(KeyKind::BodyBand));
+        assert_eq!(KeyKind::from_key("mh3:1f"), Some(KeyKind::BodyBand));
     }
 }

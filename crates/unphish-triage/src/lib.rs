@@ -10,7 +10,7 @@
 //! batches ahead, and grouping looks keys up in the store instead of holding them in memory.
 
 pub mod fingerprint;
-pub mod simhash;
+pub mod minhash;
 pub mod source;
 pub mod store;
 

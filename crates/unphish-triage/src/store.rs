@@ -10,7 +10,7 @@
 //! finds those messages by hash and processes the rest, so nothing is stored twice or skipped.
 
 use crate::fingerprint::{Fingerprint, KeyKind};
-use crate::simhash;
+use crate::minhash;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use std::path::Path;
@@ -52,8 +52,8 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         brand TEXT,
         lure TEXT,
         origin TEXT,
-        simhash BIGINT,
-        simhash_tokens BIGINT,
+        sketch TEXT,
+        sketch_tokens BIGINT,
         reason TEXT NOT NULL,
         run BIGINT NOT NULL
     );
@@ -531,28 +531,36 @@ fn find_campaign(
     fp: &Fingerprint,
 ) -> Result<Option<Candidate>, StoreError> {
     let mut cands: Vec<Candidate> = Vec::new();
+    // (campaign, similarity in percent, near-identical and long)
     let mut body_hits: Vec<(String, u32, bool)> = Vec::new();
     let mut stmt = tx.prepare_cached(
-        "SELECT k.campaign, m.simhash, m.simhash_tokens FROM message_keys k
+        "SELECT k.campaign, m.sketch, m.sketch_tokens FROM message_keys k
          JOIN messages m ON m.hash = k.message WHERE k.key = ?1 LIMIT ?2",
     )?;
     for key in &fp.keys {
         let Some(kind) = KeyKind::from_key(key) else {
             continue;
         };
-        let rows: Vec<(String, Option<i64>, Option<i64>)> = stmt
+        let rows: Vec<(String, Option<String>, Option<i64>)> = stmt
             .query_map(params![key, KEY_ROWS], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })?
             .collect::<Result<_, _>>()?;
         if kind == KeyKind::BodyBand {
             let Some(mine) = fp.sketch else { continue };
-            for (c, sh, tokens) in rows {
-                let Some(sh) = sh else { continue };
-                let d = simhash::distance(mine.hash, sh as u64);
-                if d <= simhash::NEAR {
+            for (c, sk, tokens) in rows {
+                let Some(other) = sk.as_deref().and_then(minhash::decode) else {
+                    continue;
+                };
+                let sim = minhash::similarity(&mine.slots, &other);
+                if sim >= minhash::NEAR {
                     let long = tokens.unwrap_or(0).min(mine.tokens as i64) >= STRONG_BODY_TOKENS;
-                    body_hits.push((c, d, long));
+                    // Percent, so candidates sort and compare without floats.
+                    body_hits.push((
+                        c,
+                        (sim * 100.0).round() as u32,
+                        long && sim >= minhash::SAME,
+                    ));
                 }
             }
             continue;
@@ -598,10 +606,14 @@ fn find_campaign(
     body_camps.sort();
     body_camps.dedup();
     let boilerplate = body_camps.len() >= COMMON_KEY_CAMPAIGNS;
-    body_hits.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    body_hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
     body_hits.dedup_by(|a, b| a.0 == b.0);
-    for (c, d, long) in body_hits {
-        let text = format!("near-identical body text ({d} of 64 SimHash bits differ)");
+    for (c, pct, long) in body_hits {
+        let text = if long {
+            format!("near-identical body text ({pct}% MinHash similarity)")
+        } else {
+            format!("similar body text ({pct}% MinHash similarity)")
+        };
         let idx = match cands.iter().position(|x| x.campaign == c) {
             Some(i) => i,
             None => {
@@ -697,7 +709,7 @@ fn add_message(
         }
     };
     tx.execute(
-        "INSERT INTO messages (hash, seq, campaign, source, subject, sender, seen_ts, verdict, score, brand, lure, origin, simhash, simhash_tokens, reason, run)
+        "INSERT INTO messages (hash, seq, campaign, source, subject, sender, seen_ts, verdict, score, brand, lure, origin, sketch, sketch_tokens, reason, run)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
             fp.hash,
@@ -712,7 +724,7 @@ fn add_message(
             fp.brand_name,
             fp.lure,
             fp.origin_provider,
-            fp.sketch.map(|s| s.hash as i64),
+            fp.sketch.map(|s| minhash::encode(&s.slots)),
             fp.sketch.map(|s| s.tokens as i64),
             reason,
             run
@@ -744,6 +756,8 @@ fn add_message(
         // The distance varies per pair; the reason is the same.
         let r = if r.starts_with("near-identical body") {
             "near-identical body text"
+        } else if r.starts_with("similar body") {
+            "similar body text"
         } else {
             r.as_str()
         };
