@@ -4,7 +4,7 @@
 //! and tells the sender who clicked. Unsubscribe links, which legitimately carry the address, are
 //! spared.
 
-use super::util::link_quote;
+use super::util::{host_of_verified_sender_brand, link_quote};
 use crate::{Cite, Confidence, Context, Group, Hit, Signal, SignalMeta, Text};
 
 pub struct RecipientAddressInUrl;
@@ -30,14 +30,14 @@ fn percent_decode_lower(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) =
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) =
                 u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
-            {
-                out.push(v);
-                i += 3;
-                continue;
-            }
+        {
+            out.push(v);
+            i += 3;
+            continue;
         }
         out.push(b[i]);
         i += 1;
@@ -54,6 +54,11 @@ impl Signal for RecipientAddressInUrl {
             return;
         }
         for (i, l) in cx.evidence.links.iter().enumerate().take(500) {
+            // A verified brand personalising links to its own site (Google's sign-in alert links
+            // accounts.google.com/AccountChooser?Email=you) is not a pre-filled fake login.
+            if host_of_verified_sender_brand(cx, i) {
+                continue;
+            }
             let lower = percent_decode_lower(&l.url);
             if lower.contains("unsubscribe")
                 || lower.contains("optout")

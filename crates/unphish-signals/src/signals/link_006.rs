@@ -2,10 +2,10 @@
 //! dynamic-DNS name.
 //!
 //! Shorteners hide the destination; free hosting and dynamic DNS give a phisher a throw-away site
-//! in minutes. Brands link to their own domains (official shorteners such as r10.to are owned by
-//! the brand and are not in the lists).
+//! in minutes. Official shorteners such as r10.to are in the lists; they are spared only in the
+//! owning brand's own authenticated mail.
 
-use super::util::{is_clickable, link_quote};
+use super::util::{host_of_verified_sender_brand, is_clickable, link_quote};
 use crate::{Cite, Confidence, Context, Group, Hit, Signal, SignalMeta, Text};
 use unphish_intel::hosts::HostClass;
 
@@ -39,6 +39,12 @@ impl Signal for HiddenBehindHostService {
             let Some(intel) = cx.enrichment.links.get(i) else {
                 continue;
             };
+            // The host lists name brand shorteners too (r10.to, amzn.to); in the brand's own
+            // authenticated mail they lead to the brand. A wrapper that takes any URL (forms.gle,
+            // t.co) still fires from anyone else, a free-mail sender included.
+            if host_of_verified_sender_brand(cx, i) {
+                continue;
+            }
             let (en, ja) = match intel.host_class {
                 HostClass::Shortener => ("a URL shortener", "短縮URLサービス"),
                 HostClass::FreeHosting => ("a free hosting service", "無料ホスティングサービス"),

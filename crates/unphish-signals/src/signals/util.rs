@@ -52,6 +52,32 @@ pub fn host_belongs_to_sender(cx: &Context<'_>, link_index: usize) -> bool {
     owner.is_some_and(|o| cx.claims.brands.iter().any(|c| c.id == o))
 }
 
+/// Whether the link's host is owned by a brand that authentication proves sent this mail (the From
+/// domain is the brand's, not a free-mail domain it runs, and aligns with a passing result).
+/// Personalised links and the brand's own short links (r10.to in Rakuten's newsletter, the
+/// address in Google's sign-in alert) are the brand talking about itself, not a disguise.
+pub fn host_of_verified_sender_brand(cx: &Context<'_>, link_index: usize) -> bool {
+    let Some(owner) = cx
+        .enrichment
+        .links
+        .get(link_index)
+        .and_then(|i| i.owner.as_deref())
+    else {
+        return false;
+    };
+    let freemail = cx
+        .claims
+        .from_registrable
+        .as_deref()
+        .is_some_and(unphish_intel::hosts::is_freemail);
+    !freemail
+        && cx
+            .claims
+            .brands
+            .iter()
+            .any(|c| c.sender_verified && c.id == owner)
+}
+
 /// Display form of the origin provider: "Contabo (DE)".
 pub fn provider_label(cx: &Context<'_>) -> String {
     let Some(info) = cx.enrichment.origin.as_ref() else {
