@@ -29,6 +29,13 @@ struct Expect {
     max_verdict: Option<String>,
     /// The mildest verdict allowed.
     min_verdict: Option<String>,
+    /// The origin's address as the report gives it.
+    origin_ip: Option<String>,
+    /// The origin network's class (`cloud`, `mail_provider`, ...): pins the embedded IP data to
+    /// what the fixture's story says about the sending network.
+    origin_class: Option<String>,
+    /// The named provider of the origin network (`Hetzner`, `DigitalOcean`).
+    origin_provider: Option<String>,
 }
 
 struct Fixture {
@@ -196,6 +203,27 @@ fn check(fx: &Fixture, r: &Report) -> Vec<String> {
         && level > parse_level(v, "min_verdict", &fx.eml)
     {
         problems.push(format!("verdict {} is milder than {v}", r.verdict.level));
+    }
+    let origin = r.origin.as_ref();
+    let checks = [
+        ("origin_ip", &e.origin_ip, origin.and_then(|o| o.ip.clone())),
+        (
+            "origin_class",
+            &e.origin_class,
+            origin.map(|o| o.network_class.clone()),
+        ),
+        (
+            "origin_provider",
+            &e.origin_provider,
+            origin.and_then(|o| o.provider.clone()),
+        ),
+    ];
+    for (what, want, got) in checks {
+        if let Some(want) = want
+            && got.as_deref() != Some(want.as_str())
+        {
+            problems.push(format!("{what} {got:?} but expected {want:?}"));
+        }
     }
     problems
 }
