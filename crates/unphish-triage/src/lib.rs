@@ -163,13 +163,33 @@ pub fn triage(
             stopped = true;
             break;
         }
+        // A rerun over the same mailbox only hashes: messages the store has are not analysed.
+        let hashes: Vec<Option<String>> = pool.install(|| {
+            use rayon::prelude::*;
+            batch
+                .par_iter()
+                .map(|item| {
+                    item.as_ref()
+                        .ok()
+                        .map(|m| fingerprint::content_hash(&m.bytes))
+                })
+                .collect()
+        });
+        let known = store.known(&hashes)?;
         let analysed: Vec<Result<(String, Fingerprint, u64, bool), String>> = pool.install(|| {
             use rayon::prelude::*;
             batch
                 .into_par_iter()
-                .map(|item| match item {
+                .zip(hashes.into_par_iter().zip(known.into_par_iter()))
+                .map(|(item, (hash, known))| match item {
                     Ok(m) => {
-                        let fp = analyse(analyzer, &m.bytes);
+                        let fp = match hash {
+                            Some(hash) if known => Fingerprint {
+                                hash,
+                                ..Fingerprint::default()
+                            },
+                            _ => analyse(analyzer, &m.bytes),
+                        };
                         Ok((m.label, fp, m.read_bytes, m.truncated))
                     }
                     Err(e) => Err(e.to_string()),

@@ -330,6 +330,21 @@ impl Store {
         Ok(stats)
     }
 
+    /// Which of these message hashes the store already has.
+    pub fn known(&self, hashes: &[Option<String>]) -> Result<Vec<bool>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM messages WHERE hash = ?1")?;
+        let mut out = Vec::with_capacity(hashes.len());
+        for h in hashes {
+            out.push(match h {
+                Some(h) => stmt.exists([h])?,
+                None => false,
+            });
+        }
+        Ok(out)
+    }
+
     /// Campaigns with a member read in `run`: new ones first, then by size.
     pub fn run_campaigns(&self, run: i64) -> Result<Vec<Campaign>, StoreError> {
         let mut stmt = self.conn.prepare(
