@@ -43,11 +43,11 @@ impl Signal for SenderAuthenticated {
             cx.claims.from_domain.clone().unwrap_or_default(),
         );
         for i in idx {
-            if let Some(r) = cx.evidence.identity.auth.get(i) {
-                if r.result == "pass" {
-                    hit = hit.cite(Cite::header(&r.source, 0, r.raw.clone()));
-                    break;
-                }
+            if let Some(r) = cx.evidence.identity.auth.get(i)
+                && r.result == "pass"
+            {
+                hit = hit.cite(Cite::header(&r.source, 0, r.raw.clone()));
+                break;
             }
         }
         hits.push(hit);

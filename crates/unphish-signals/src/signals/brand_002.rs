@@ -3,6 +3,12 @@
 //!
 //! Seed 2: `chijyo@kagoya.net` delivered from an AWS EC2 instance. Writing someone else's domain in
 //! From costs nothing; only the Received chain and the receiver's authentication tell the truth.
+//!
+//! A consumer mailbox (`someone@hotmail.com`, `someone@yahoo.co.jp`) is a person at the provider,
+//! not the provider speaking: mailing lists, forwarders and old mail clients relay such addresses
+//! through servers that have nothing to do with the provider every day. It counts only when
+//! the display name claims the brand as well ("Microsoft account team"): a subject or a footer
+//! naming the provider is what its users' own mail looks like.
 
 use super::util::{from_cite, origin_cite, provider_label};
 use crate::{Confidence, Context, Group, Hit, Signal, SignalMeta, Text};
@@ -25,6 +31,19 @@ static META: SignalMeta = SignalMeta {
     },
 };
 
+/// The From address is at a consumer mail provider.
+fn personal_mailbox(cx: &Context<'_>) -> bool {
+    cx.claims
+        .from_domain
+        .as_deref()
+        .is_some_and(unphish_intel::hosts::is_freemail)
+}
+
+/// The display name claims the brand too.
+fn claimed_beyond_address(c: &crate::claims::BrandClaim) -> bool {
+    c.sources.iter().any(|s| s.field == "display_name")
+}
+
 impl Signal for BrandDomainSpoofed {
     fn meta(&self) -> &'static SignalMeta {
         &META
@@ -41,6 +60,7 @@ impl Signal for BrandDomainSpoofed {
             .brands
             .iter()
             .filter(|c| c.from_owned && !c.sender_verified)
+            .filter(|c| !personal_mailbox(cx) || claimed_beyond_address(c))
         {
             let b = cx.brands.get(c.brand);
             let origin_label = match (origin.ip, &origin.rdns) {

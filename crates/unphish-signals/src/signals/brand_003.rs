@@ -1,5 +1,9 @@
 //! BRAND-003 lookalike-domain: the sender or a link uses a domain made to look like a brand's
 //! (`amaz0n.co.jp`, Cyrillic letters, `brand-secure-login.com`).
+//!
+//! A consumer mail domain is a real provider's, never a disguise: `yahoo.co.uk` is Yahoo's own
+//! regional service, not an imitation of `yahoo.co.jp`, even where the brand data lists only one
+//! country's domains.
 
 use super::util::link_quote;
 use crate::{Cite, Confidence, Context, Group, Hit, Signal, SignalMeta, Text};
@@ -29,7 +33,7 @@ impl Signal for LookalikeDomain {
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
         let mut seen: Vec<String> = Vec::new();
         let mut push = |domain: &str, cite: Cite, hits: &mut Vec<Hit>| {
-            if seen.iter().any(|s| s == domain) {
+            if seen.iter().any(|s| s == domain) || unphish_intel::hosts::is_freemail(domain) {
                 return;
             }
             if let Some((b, real)) = cx.brands.lookalike_of(domain) {
@@ -52,10 +56,10 @@ impl Signal for LookalikeDomain {
                 );
             }
         };
-        if let Some(f) = &cx.evidence.identity.from {
-            if let Some(reg) = &f.registrable_domain {
-                push(reg, Cite::header("From", 0, f.raw.clone()), hits);
-            }
+        if let Some(f) = &cx.evidence.identity.from
+            && let Some(reg) = &f.registrable_domain
+        {
+            push(reg, Cite::header("From", 0, f.raw.clone()), hits);
         }
         for (i, l) in cx.evidence.links.iter().enumerate().take(200) {
             if let Some(reg) = &l.registrable_domain {

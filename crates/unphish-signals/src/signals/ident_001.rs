@@ -3,6 +3,16 @@
 //! A phisher who spoofs a From he cannot read sets Reply-To to a mailbox he controls, often free
 //! mail. Honest senders mostly reply from their own domain; help desks on a sister domain of the
 //! same organisation are spared when the registrable domains share their first label.
+//!
+//! Mailing lists are the other honest source of a foreign Reply-To, in two shapes that both leave
+//! the answer with people the mail was addressed to, never with a third party:
+//! - "reply to list": Reply-To is the list address, which is also the To/Cc of the message;
+//! - DMARC mitigation (Mailman, Google Groups): the list rewrites From to its own address ("Alice
+//!   via users"), sends to that same address and declares itself in Sender or the envelope
+//!   (Return-Path); Reply-To keeps the author. The From address being a recipient and Sender or
+//!   Return-Path sharing its domain is that shape.
+//!
+//! A phisher gains nothing from either: replies would go to the victim or to the list.
 
 use super::util::from_cite;
 use crate::{Cite, Confidence, Context, Group, Hit, Signal, SignalMeta, Text};
@@ -30,6 +40,29 @@ fn first_label(reg: &str) -> &str {
     reg.split('.').next().unwrap_or(reg)
 }
 
+/// Whether `addr` is one of the addresses the message was sent to.
+fn is_recipient(cx: &Context<'_>, addr: &str) -> bool {
+    let addr = addr.trim().to_ascii_lowercase();
+    !addr.is_empty() && cx.evidence.recipients.contains(&addr)
+}
+
+/// A list that rewrote From to its own address: From is a recipient and Sender (RFC 5322 §3.6.2,
+/// the agent that actually transmitted) or the envelope sender is in the From domain.
+fn list_rewrote_from(cx: &Context<'_>, from_reg: &str) -> bool {
+    let id = &cx.evidence.identity;
+    let from_is_recipient = id
+        .from
+        .as_ref()
+        .and_then(|f| f.address.as_deref())
+        .is_some_and(|a| is_recipient(cx, a));
+    let sender_in_from_domain = [&id.sender, &id.return_path]
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m.registrable_domain.as_deref())
+        .any(|r| r == from_reg);
+    from_is_recipient && sender_in_from_domain
+}
+
 impl Signal for ReplyToElsewhere {
     fn meta(&self) -> &'static SignalMeta {
         &META
@@ -38,12 +71,18 @@ impl Signal for ReplyToElsewhere {
         let Some(from_reg) = cx.claims.from_registrable.as_deref() else {
             return;
         };
+        if list_rewrote_from(cx, from_reg) {
+            return;
+        }
         for (i, r) in cx.evidence.identity.reply_to.iter().enumerate() {
             let (Some(reg), Some(addr)) = (r.registrable_domain.as_deref(), r.address.as_deref())
             else {
                 continue;
             };
-            if reg == from_reg || first_label(reg) == first_label(from_reg) {
+            if reg == from_reg
+                || first_label(reg) == first_label(from_reg)
+                || is_recipient(cx, addr)
+            {
                 continue;
             }
             let free = hosts::is_freemail(reg);

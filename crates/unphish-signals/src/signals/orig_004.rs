@@ -50,10 +50,11 @@ impl Signal for OriginWithoutReverseDns {
         // is no name, even when no hop in the chain carries one.
         let recorder_writes_rdns = cx.evidence.hops.iter().any(|h| h.rdns.is_some())
             || hop.is_some_and(|h| h.raw.contains("(unknown ["));
-        if rdns_missing && recorder_writes_rdns {
-            if let Some(c) = origin_cite(cx) {
-                hits.push(Hit::new(&META).var("ip", ip.to_string()).cite(c));
-            }
+        if rdns_missing
+            && recorder_writes_rdns
+            && let Some(c) = origin_cite(cx)
+        {
+            hits.push(Hit::new(&META).var("ip", ip.to_string()).cite(c));
         }
     }
 }
