@@ -72,6 +72,22 @@ pub struct AnalyzeArgs {
     /// A minijinja template replacing the shipped one for --format md or html.
     #[arg(long, value_name = "FILE")]
     template: Option<PathBuf>,
+    /// Also write the map of the origin and link hosts as an SVG file (one input only).
+    #[arg(long, value_name = "FILE.svg")]
+    map: Option<PathBuf>,
+    /// Print the indicators of all inputs in this format instead of the reports.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    iocs: Option<IocsArg>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum IocsArg {
+    /// One indicator per line, with a header row.
+    Csv,
+    /// A STIX 2.1 bundle (JSON).
+    Stix,
+    /// A MISP event (JSON).
+    Misp,
 }
 
 fn lang_of(report: &Report, arg: LangArg) -> Lang {
@@ -134,8 +150,12 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
         .build()
         .context("cannot start worker threads")?;
     let multi = inputs.len() > 1;
+    if multi && args.map.is_some() {
+        anyhow::bail!("--map draws one message: give a single input");
+    }
+    let mut iocs: Vec<unphish_report::iocs::IocMessage> = Vec::new();
     let mut out = anstream::stdout().lock();
-    let json_array = matches!(args.format, Format::Json) && multi;
+    let json_array = matches!(args.format, Format::Json) && multi && args.iocs.is_none();
     if json_array {
         out.write_all(b"[")?;
     }
@@ -144,7 +164,12 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
     let mut first = true;
     // Chunks keep memory bounded on huge folders while the output stays in input order.
     for chunk in inputs.chunks(256) {
-        let results: Vec<Result<(Vec<u8>, unphish::Level), String>> = pool.install(|| {
+        type Rendered = (
+            Vec<u8>,
+            unphish::Level,
+            Option<unphish_report::iocs::IocMessage>,
+        );
+        let results: Vec<Result<Rendered, String>> = pool.install(|| {
             chunk
                 .par_iter()
                 .map(|input: &Input| {
@@ -160,15 +185,29 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
                     }
                     let level = unphish::Level::parse(report.verdict.level)
                         .unwrap_or(unphish::Level::Clean);
+                    if let Some(path) = &args.map {
+                        let svg = unphish_report::map::svg(
+                            &report,
+                            lang_of(&report, args.lang),
+                            !args.no_defang,
+                        );
+                        std::fs::write(path, svg)
+                            .map_err(|e| format!("{}: {e}", path.display()))?;
+                    }
+                    if args.iocs.is_some() {
+                        let m = unphish_report::iocs::IocMessage::from_report(&report, 0);
+                        return Ok((Vec::new(), level, Some(m)));
+                    }
                     render(&report, &args, multi)
-                        .map(|b| (b, level))
+                        .map(|b| (b, level, None))
                         .map_err(|e| format!("{}: {e}", input.label()))
                 })
                 .collect()
         });
         for r in results {
             match r {
-                Ok((bytes, level)) => {
+                Ok((bytes, level, ioc)) => {
+                    iocs.extend(ioc);
                     if json_array && !first {
                         out.write_all(b",\n")?;
                     }
@@ -185,6 +224,20 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
     }
     if json_array {
         out.write_all(b"]\n")?;
+    }
+    if let Some(fmt) = args.iocs {
+        // Messages without a file name or Message-ID are numbered in input order.
+        for (i, m) in iocs.iter_mut().enumerate() {
+            if m.key == "message-1" {
+                m.key = format!("message-{}", i + 1);
+            }
+        }
+        let fmt = match fmt {
+            IocsArg::Csv => unphish_report::iocs::IocFormat::Csv,
+            IocsArg::Stix => unphish_report::iocs::IocFormat::Stix,
+            IocsArg::Misp => unphish_report::iocs::IocFormat::Misp,
+        };
+        out.write_all(unphish_report::iocs::export(&iocs, fmt).as_bytes())?;
     }
     out.flush()?;
     if read_errors > 0 {

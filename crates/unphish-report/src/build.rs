@@ -448,11 +448,10 @@ pub fn build(input: BuildInput<'_>) -> Report {
     // A brand counts as impersonated when a brand finding names it.
     let mut brand_ids: Vec<String> = Vec::new();
     for h in input.hits.iter().filter(|h| counted.contains(&h.id)) {
-        if let Some((_, b)) = h.vars.iter().find(|(k, _)| *k == "brand_id") {
-            if !brand_ids.contains(b) {
+        if let Some((_, b)) = h.vars.iter().find(|(k, _)| *k == "brand_id")
+            && !brand_ids.contains(b) {
                 brand_ids.push(b.clone());
             }
-        }
     }
     let mut hosting = false;
     let impersonation: Vec<ImpersonationOut> = brand_ids
@@ -619,8 +618,8 @@ fn place_of(city: Option<&str>, country: Option<&str>) -> Bilingual {
 fn pin(role: &'static str, label: String, info: &IpInfo) -> Option<PinOut> {
     let place = place_of(info.city.as_deref(), info.country.as_deref());
     let provider = info.provider.clone().or_else(|| info.as_org.clone());
-    if let (Some(lat), Some(lon)) = (info.lat, info.lon) {
-        if lat.is_finite() && lon.is_finite() {
+    if let (Some(lat), Some(lon)) = (info.lat, info.lon)
+        && lat.is_finite() && lon.is_finite() {
             return Some(PinOut {
                 role,
                 label,
@@ -631,7 +630,6 @@ fn pin(role: &'static str, label: String, info: &IpInfo) -> Option<PinOut> {
                 precision: "city",
             });
         }
-    }
     let (lat, lon) = country_centroid(info.country.as_deref()?)?;
     Some(PinOut {
         role,
@@ -724,8 +722,8 @@ fn indicators(
             .any(|i| i.legitimate_domains.iter().any(|d| d == domain))
     };
 
-    if let Some(o) = &ev.origin {
-        if let Some(ip) = o.ip {
+    if let Some(o) = &ev.origin
+        && let Some(ip) = o.ip {
             let s = ip.to_string();
             let f = citing(&|c| header_is(&c.location, "Received") && c.quote.contains(&s));
             let kind = if ip.is_ipv4() { "ipv4" } else { "ipv6" };
@@ -734,7 +732,6 @@ fn indicators(
                 add("hostname", r.to_lowercase(), "origin", false, f);
             }
         }
-    }
     let id = &ev.identity;
     let mailboxes = [
         ("from", "From", id.from.as_ref()),
@@ -828,8 +825,8 @@ fn story_sender(
             "実際にメールを送り込んだサーバーは {domain} と無関係です(次の項)。アドレスが偽装されたか、アカウント自体が乗っ取られたかのどちらかです。"
         ));
     }
-    if let Some(dna) = &from.display_name_address {
-        if !dna.eq_ignore_ascii_case(&addr) {
+    if let Some(dna) = &from.display_name_address
+        && !dna.eq_ignore_ascii_case(&addr) {
             en.push_str(&format!(
                 " The display name carries another address, {dna}, which is what most mail apps show; the real sending address is {addr}."
             ));
@@ -837,16 +834,14 @@ fn story_sender(
                 "表示名には別のアドレス {dna} が書かれていて、多くのメールアプリではこちらが目に入りますが、実際の送信アドレスは {addr} です。"
             ));
         }
-    }
-    if let Some(rt) = sender.reply_to.first() {
-        if rt.registrable_domain.is_some() && rt.registrable_domain != from.registrable_domain {
+    if let Some(rt) = sender.reply_to.first()
+        && rt.registrable_domain.is_some() && rt.registrable_domain != from.registrable_domain {
             let rta = rt.address.clone().unwrap_or_default();
             en.push_str(&format!(
                 " Replies would go to {rta}, not back to the sender."
             ));
             ja.push_str(&format!("返信すると差出人ではなく {rta} に届きます。"));
         }
-    }
     Some(bi(en, ja))
 }
 

@@ -6,6 +6,8 @@
 
 pub mod build;
 pub mod html;
+pub mod iocs;
+pub mod map;
 pub mod markdown;
 pub mod mask;
 pub mod model;

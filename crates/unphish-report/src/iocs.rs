@@ -1,0 +1,512 @@
+//! IOC export: the indicators of one or many messages (the report's `indicators`) as CSV, a STIX
+//! 2.1 bundle or a MISP event.
+//!
+//! Every indicator keeps the message it came from and the findings that cite it. Values that
+//! belong to a legitimate brand (its domain spoofed in From, or its real site linked) are
+//! exported as observations but never as detection rules: no STIX indicator, MISP `to_ids`
+//! false, CSV column `brand_owned` true. Blocking `kagoya.net` because a phisher forged it would
+//! hurt the victim, not the phisher.
+//!
+//! Output is deterministic: identifiers are name-based UUIDs (v5) derived from the content, and
+//! timestamps come from the messages' Date headers, never from the clock.
+
+use crate::model::{IndicatorOut, Report};
+use serde_json::{Value, json};
+use sha1::{Digest, Sha1};
+
+/// The export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IocFormat {
+    Csv,
+    Stix,
+    Misp,
+}
+
+/// What the export needs from one report.
+#[derive(Debug, Clone)]
+pub struct IocMessage {
+    /// Input path, Message-ID or `message-N`: how the indicator is tied back to its message.
+    pub key: String,
+    pub message_id: Option<String>,
+    pub subject: Option<String>,
+    /// RFC 3339 UTC, when the message had a usable Date.
+    pub date: Option<String>,
+    pub verdict: String,
+    pub indicators: Vec<IndicatorOut>,
+}
+
+impl IocMessage {
+    /// `index` names the message when it has neither a file name nor a Message-ID.
+    pub fn from_report(r: &Report, index: usize) -> Self {
+        let key = r
+            .file
+            .clone()
+            .or_else(|| r.sender.message_id.clone())
+            .unwrap_or_else(|| format!("message-{}", index + 1));
+        IocMessage {
+            key,
+            message_id: r.sender.message_id.clone(),
+            subject: r.subject.clone(),
+            date: r.date.clone().filter(|d| is_stix_timestamp(d)),
+            verdict: r.verdict.level.to_string(),
+            indicators: r.indicators.clone(),
+        }
+    }
+}
+
+/// Writes the export.
+pub fn export(msgs: &[IocMessage], fmt: IocFormat) -> String {
+    match fmt {
+        IocFormat::Csv => csv(msgs),
+        IocFormat::Stix => pretty(&stix(msgs)),
+        IocFormat::Misp => pretty(&misp(msgs)),
+    }
+}
+
+fn pretty(v: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+// ---------------------------------------------------------------- CSV
+
+/// The CSV header row.
+pub const CSV_HEADER: &str = "message,message_id,verdict,kind,value,role,brand_owned,findings";
+
+/// RFC 4180 field: quoted when it holds a comma, quote or line break. A leading `=`, `+`, `-`,
+/// `@`, tab or CR gets a `'` in front, because spreadsheets run such cells as formulas and the
+/// attacker chooses file names and addresses (CSV injection).
+pub fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// One indicator per line, after a header row.
+pub fn csv(msgs: &[IocMessage]) -> String {
+    let mut out = String::from(CSV_HEADER);
+    out.push_str("\r\n");
+    for m in msgs {
+        for i in &m.indicators {
+            let row = [
+                m.key.as_str(),
+                m.message_id.as_deref().unwrap_or(""),
+                m.verdict.as_str(),
+                i.kind,
+                i.value.as_str(),
+                i.role,
+                if i.brand_owned { "true" } else { "false" },
+                &i.findings.join(" "),
+            ];
+            let fields: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
+            out.push_str(&fields.join(","));
+            out.push_str("\r\n");
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- identifiers
+
+/// Name-based UUID (RFC 9562 version 5, SHA-1).
+pub fn uuid5(namespace: &[u8; 16], name: &[u8]) -> String {
+    let mut h = Sha1::new();
+    h.update(namespace);
+    h.update(name);
+    let d = h.finalize();
+    let mut b = [0u8; 16];
+    for (dst, src) in b.iter_mut().zip(d.iter()) {
+        *dst = *src;
+    }
+    b[6] = (b[6] & 0x0f) | 0x50;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// The STIX 2.1 namespace for deterministic cyber-observable identifiers (spec §2.9).
+const STIX_SCO_NS: [u8; 16] = [
+    0x00, 0xab, 0xed, 0xb4, 0xaa, 0x42, 0x46, 0x6c, 0x9c, 0x01, 0xfe, 0xd2, 0x33, 0x15, 0xa9, 0xb7,
+];
+/// Our own namespace for STIX domain objects and MISP UUIDs (uuid5 of the DNS namespace and
+/// "unphish.invalid", fixed here so it never changes).
+const UNPHISH_NS: [u8; 16] = [
+    0x6b, 0x8e, 0x1f, 0x52, 0x3c, 0x7d, 0x5a, 0x41, 0x9e, 0x22, 0x0d, 0x4f, 0xa3, 0x61, 0xb8, 0x90,
+];
+
+fn sdo_id(kind: &str, parts: &[&str]) -> String {
+    format!(
+        "{kind}--{}",
+        uuid5(&UNPHISH_NS, parts.join("\u{1f}").as_bytes())
+    )
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fff]Z`, as STIX requires.
+fn is_stix_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 20
+        && b.get(4) == Some(&b'-')
+        && b.get(10) == Some(&b'T')
+        && s.ends_with('Z')
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | 'T' | ':' | '.' | 'Z'))
+}
+
+/// STIX timestamps on `created`/`modified` must carry milliseconds: `…:09Z` → `…:09.000Z`.
+fn stix_time(d: &str) -> String {
+    let body = d.trim_end_matches('Z');
+    let (secs, frac) = body.split_once('.').unwrap_or((body, ""));
+    let mut frac: String = frac.chars().filter(char::is_ascii_digit).take(3).collect();
+    while frac.len() < 3 {
+        frac.push('0');
+    }
+    format!("{secs}.{frac}Z")
+}
+
+/// Fixed creation time of the tool identity, so the bundle does not depend on the clock.
+const IDENTITY_CREATED: &str = "2026-01-01T00:00:00.000Z";
+const NO_DATE: &str = "1970-01-01T00:00:00.000Z";
+
+// ---------------------------------------------------------------- STIX 2.1
+
+/// Escapes a value for a single-quoted STIX pattern string.
+fn pattern_str(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('\'', "\\'")
+}
+
+/// A URL as a strict RFC 3986 URI (what STIX `url:value` must be): bytes a URI cannot hold
+/// (controls, spaces, quotes, backslashes, non-ASCII) are percent-encoded, as browsers do before
+/// sending the request.
+fn uri_safe(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_graphic()
+            && !matches!(
+                b,
+                b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
+            )
+        {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The observable for an indicator: its SCO type, the ID-contributing properties (spec §2.9;
+/// they make the deterministic id) and the pattern.
+fn observable(i: &IndicatorOut) -> (&'static str, Value, String) {
+    if i.kind == "url" {
+        let u = uri_safe(&i.value);
+        let v = pattern_str(&u);
+        return ("url", json!({"value": u}), format!("[url:value = '{v}']"));
+    }
+    let v = pattern_str(&i.value);
+    match i.kind {
+        "ipv4" => (
+            "ipv4-addr",
+            json!({"value": i.value}),
+            format!("[ipv4-addr:value = '{v}']"),
+        ),
+        "ipv6" => (
+            "ipv6-addr",
+            json!({"value": i.value}),
+            format!("[ipv6-addr:value = '{v}']"),
+        ),
+        "email" => (
+            "email-addr",
+            json!({"value": i.value}),
+            format!("[email-addr:value = '{v}']"),
+        ),
+        "md5" => (
+            "file",
+            json!({"hashes": {"MD5": i.value}}),
+            format!("[file:hashes.MD5 = '{v}']"),
+        ),
+        "sha1" => (
+            "file",
+            json!({"hashes": {"SHA-1": i.value}}),
+            format!("[file:hashes.'SHA-1' = '{v}']"),
+        ),
+        "sha256" => (
+            "file",
+            json!({"hashes": {"SHA-256": i.value}}),
+            format!("[file:hashes.'SHA-256' = '{v}']"),
+        ),
+        "filename" => (
+            "file",
+            json!({"name": i.value}),
+            format!("[file:name = '{v}']"),
+        ),
+        // domain, hostname
+        _ => (
+            "domain-name",
+            json!({"value": i.value}),
+            format!("[domain-name:value = '{v}']"),
+        ),
+    }
+}
+
+fn role_words(role: &str) -> &'static str {
+    match role {
+        "origin" => "the server that handed the message over",
+        "from" => "the From address",
+        "reply_to" => "the Reply-To address",
+        "return_path" => "the Return-Path",
+        "link" => "a link in the body",
+        "attachment" => "an attachment",
+        _ => "the message",
+    }
+}
+
+/// A STIX 2.1 bundle: the tool's identity; per message an observed-data object referring to
+/// its observables; an indicator with a pattern for each value that is not a brand's own; and a
+/// `based-on` relationship from each indicator to the observed-data it came from.
+pub fn stix(msgs: &[IocMessage]) -> Value {
+    let identity_id = sdo_id("identity", &["unphish"]);
+    let mut objects: Vec<Value> = vec![json!({
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": identity_id,
+        "created": IDENTITY_CREATED,
+        "modified": IDENTITY_CREATED,
+        "name": "unphish",
+        "description": "Offline phishing mail analysis",
+        "identity_class": "system",
+    })];
+    let mut seen_sco: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    for m in msgs {
+        let when = m
+            .date
+            .as_deref()
+            .map(stix_time)
+            .unwrap_or_else(|| NO_DATE.to_string());
+        let od_id = sdo_id("observed-data", &["od", &m.key]);
+        let mut refs: Vec<String> = Vec::new();
+        let mut indicators: Vec<Value> = Vec::new();
+        let mut relationships: Vec<Value> = Vec::new();
+        for i in &m.indicators {
+            let (sco_type, props, pattern) = observable(i);
+            let canonical = serde_json::to_string(&props).unwrap_or_default();
+            let sco_id = format!("{sco_type}--{}", uuid5(&STIX_SCO_NS, canonical.as_bytes()));
+            if !refs.contains(&sco_id) {
+                refs.push(sco_id.clone());
+            }
+            if seen_sco.insert(sco_id.clone()) {
+                let mut sco = json!({"type": sco_type, "spec_version": "2.1", "id": sco_id});
+                if let (Some(obj), Some(p)) = (sco.as_object_mut(), props.as_object()) {
+                    for (k, v) in p {
+                        obj.insert(k.clone(), v.clone());
+                    }
+                }
+                objects.push(sco);
+            }
+            if i.brand_owned {
+                continue;
+            }
+            let ind_id = sdo_id("indicator", &["ind", &m.key, i.kind, &i.value]);
+            let mut description = format!("Seen as {} in message {}", role_words(i.role), m.key);
+            if !i.findings.is_empty() {
+                description.push_str(&format!("; findings: {}", i.findings.join(", ")));
+            }
+            let mut ind = json!({
+                "type": "indicator",
+                "spec_version": "2.1",
+                "id": ind_id,
+                "created_by_ref": identity_id,
+                "created": when,
+                "modified": when,
+                "name": format!("{} {}", i.kind, i.value),
+                "description": description,
+                "indicator_types": ["malicious-activity"],
+                "pattern": pattern,
+                "pattern_type": "stix",
+                "valid_from": when,
+            });
+            if !i.findings.is_empty()
+                && let Some(obj) = ind.as_object_mut() {
+                    obj.insert("labels".into(), json!(i.findings));
+                }
+            indicators.push(ind);
+            relationships.push(json!({
+                "type": "relationship",
+                "spec_version": "2.1",
+                "id": sdo_id("relationship", &["rel", &ind_id, &od_id]),
+                "created_by_ref": identity_id,
+                "created": when,
+                "modified": when,
+                "relationship_type": "based-on",
+                "source_ref": ind_id,
+                "target_ref": od_id,
+            }));
+        }
+        if refs.is_empty() {
+            continue;
+        }
+        objects.push(json!({
+            "type": "observed-data",
+            "spec_version": "2.1",
+            "id": od_id,
+            "created_by_ref": identity_id,
+            "created": when,
+            "modified": when,
+            "first_observed": when,
+            "last_observed": when,
+            "number_observed": 1,
+            "object_refs": refs,
+        }));
+        objects.extend(indicators);
+        objects.extend(relationships);
+    }
+    let ids: Vec<&str> = objects
+        .iter()
+        .filter_map(|o| o.get("id").and_then(Value::as_str))
+        .collect();
+    json!({
+        "type": "bundle",
+        "id": format!("bundle--{}", uuid5(&UNPHISH_NS, ids.join(",").as_bytes())),
+        "objects": objects,
+    })
+}
+
+// ---------------------------------------------------------------- MISP
+
+fn misp_type(i: &IndicatorOut) -> (&'static str, &'static str) {
+    match (i.kind, i.role) {
+        ("ipv4" | "ipv6", "origin") => ("ip-src", "Network activity"),
+        ("ipv4" | "ipv6", _) => ("ip-dst", "Network activity"),
+        ("email", "from" | "return_path") => ("email-src", "Payload delivery"),
+        ("email", "reply_to") => ("email-reply-to", "Payload delivery"),
+        ("email", _) => ("email-src", "Payload delivery"),
+        ("domain", _) => ("domain", "Network activity"),
+        ("hostname", _) => ("hostname", "Network activity"),
+        ("url", _) => ("url", "Network activity"),
+        ("md5", _) => ("md5", "Payload delivery"),
+        ("sha1", _) => ("sha1", "Payload delivery"),
+        ("sha256", _) => ("sha256", "Payload delivery"),
+        ("filename", _) => ("filename", "Payload delivery"),
+        _ => ("text", "Other"),
+    }
+}
+
+/// A MISP event (the JSON accepted by MISP's event import): one attribute per indicator and
+/// message, the finding IDs as tags, the message in the comment.
+pub fn misp(msgs: &[IocMessage]) -> Value {
+    let first_date = msgs
+        .iter()
+        .filter_map(|m| m.date.as_deref())
+        .min()
+        .map(|d| d.chars().take(10).collect::<String>())
+        .unwrap_or_else(|| "1970-01-01".into());
+    let keys: Vec<&str> = msgs.iter().map(|m| m.key.as_str()).collect();
+    let mut attributes: Vec<Value> = Vec::new();
+    for m in msgs {
+        for i in &m.indicators {
+            let (t, category) = misp_type(i);
+            let mut comment = format!("{}: {}", m.key, role_words(i.role));
+            if i.brand_owned {
+                comment.push_str(" (a legitimate brand's own; not for blocking)");
+            }
+            let tags: Vec<Value> = i
+                .findings
+                .iter()
+                .map(|f| json!({"name": format!("unphish:finding=\"{f}\"")}))
+                .collect();
+            attributes.push(json!({
+                "uuid": uuid5(&UNPHISH_NS, format!("misp\u{1f}{}\u{1f}{}\u{1f}{}", m.key, i.kind, i.value).as_bytes()),
+                "type": t,
+                "category": category,
+                "value": i.value,
+                "to_ids": !i.brand_owned,
+                "comment": comment,
+                "Tag": tags,
+            }));
+        }
+    }
+    let phishing = msgs.iter().filter(|m| m.verdict == "phishing").count();
+    json!({
+        "Event": {
+            "uuid": uuid5(&UNPHISH_NS, format!("misp-event\u{1f}{}", keys.join("\u{1f}")).as_bytes()),
+            "info": format!("unphish: indicators from {} message(s), {} judged phishing", msgs.len(), phishing),
+            "date": first_date,
+            "threat_level_id": "2",
+            "analysis": "2",
+            "distribution": "0",
+            "published": false,
+            "Tag": [{"name": "rsit:fraud=\"phishing\""}],
+            "Attribute": attributes,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuid5_matches_the_rfc_example() {
+        // RFC 9562 appendix A.4: DNS namespace, "www.example.com".
+        let dns = [
+            0x6b, 0xa7, 0xb8, 0x10, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4,
+            0x30, 0xc8,
+        ];
+        assert_eq!(
+            uuid5(&dns, b"www.example.com"),
+            "2ed6657d-e927-568b-95e1-2665a8aea6a2"
+        );
+    }
+
+    #[test]
+    fn csv_fields_quote_and_defuse_formulas() {
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_field("plain"), "plain");
+    }
+
+    #[test]
+    fn stix_times_have_milliseconds() {
+        assert_eq!(
+            stix_time("2023-09-29T00:02:09Z"),
+            "2023-09-29T00:02:09.000Z"
+        );
+        assert_eq!(
+            stix_time("2023-09-29T00:02:09.5Z"),
+            "2023-09-29T00:02:09.500Z"
+        );
+        assert_eq!(
+            stix_time("2023-09-29T00:02:09.123456Z"),
+            "2023-09-29T00:02:09.123Z"
+        );
+    }
+
+    #[test]
+    fn urls_become_strict_uris() {
+        assert_eq!(
+            uri_safe("http://a.example/p q\\\"é"),
+            "http://a.example/p%20q%5C%22%C3%A9"
+        );
+        assert_eq!(uri_safe("http://a.example/it's"), "http://a.example/it's");
+    }
+
+    #[test]
+    fn patterns_escape_quotes_and_backslashes() {
+        assert_eq!(pattern_str("a'b\\c"), "a\\'b\\\\c");
+    }
+}
