@@ -337,10 +337,17 @@ pub fn fingerprint(raw: &[u8], ev: &Evidence, report: &Report) -> Fingerprint {
             link_domains.push(reg.clone());
         }
         match l.host_class.as_str() {
-            // Shared hosts: the domain is everyone's, the host and path are the actor's.
-            "shortener" | "free_hosting" | "dynamic_dns" | "ipfs_gateway" => {
+            // A short link's code is the actor's own; its template (`is.gd/*`) is everyone's.
+            "shortener" => {
+                if path.len() > 1 {
+                    keys.push(format!("url:{host}{path}"));
+                }
+            }
+            // Shared hosts: the domain is everyone's; a subdomain, or a path with fixed words
+            // (`/koin/topmarktingplace.html`), is the actor's.
+            "free_hosting" | "dynamic_dns" | "ipfs_gateway" => {
                 let tpl = path_template(path);
-                if tpl != "/" || host != reg {
+                if host != reg || tpl.split('/').any(|seg| !seg.is_empty() && seg != "*") {
                     keys.push(format!("url:{host}{tpl}"));
                 }
             }

@@ -663,12 +663,11 @@ fn find_campaign(
         )?;
         // Weak evidence does not cross brands: the same subject wording for two different
         // impersonated brands is two lures.
-        if c.strong.is_empty() {
-            if let (Some(a), Some(b)) = (&brand, &fp.brand) {
-                if a != b {
-                    continue;
-                }
-            }
+        if c.strong.is_empty()
+            && let (Some(a), Some(b)) = (&brand, &fp.brand)
+            && a != b
+        {
+            continue;
         }
         let better = match &best {
             None => true,

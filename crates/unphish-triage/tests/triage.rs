@@ -310,3 +310,43 @@ fn schema_is_versioned() {
     let store = Store::open_in_memory().unwrap();
     assert_eq!(store.schema_version().unwrap(), 1);
 }
+
+fn short_link_mail(subject: &str, body: &str, code: &str) -> String {
+    format!(
+        "From: x <x@{code}.example>\nTo: y@victim.example\nSubject: {subject}\nContent-Type: text/plain\n\n{body}\nhttps://bit.ly/{code}\n"
+    )
+}
+
+#[test]
+fn a_shared_shortener_does_not_group_strangers_but_one_short_link_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let msgs = [
+        short_link_mail(
+            "Lunch on Friday?",
+            "Shall we try the new ramen place near the station this week, around noon?",
+            "Xa81kQ",
+        ),
+        short_link_mail(
+            "Quarterly numbers",
+            "The revenue table for the northern region is ready for review before the board meeting.",
+            "Pq22zM",
+        ),
+        short_link_mail(
+            "Parcel waiting",
+            "A parcel is held at the depot, pay the redelivery fee today to receive it.",
+            "Zz99Aa",
+        ),
+        short_link_mail(
+            "Prize claim",
+            "You have won a gift card, answer three questions to claim the reward now.",
+            "Zz99Aa",
+        ),
+    ];
+    let mbox = dir.path().join("s.mbox");
+    write_mbox(&mbox, &msgs.to_vec());
+    let mut store = Store::open_in_memory().unwrap();
+    let r = run(&mut store, &mbox, None, 8);
+    let mut sizes: Vec<i64> = r.campaigns.iter().map(|c| c.size).collect();
+    sizes.sort();
+    assert_eq!(sizes, vec![1, 1, 2], "{:#?}", r.campaigns);
+}
