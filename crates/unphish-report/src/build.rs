@@ -449,9 +449,10 @@ pub fn build(input: BuildInput<'_>) -> Report {
     let mut brand_ids: Vec<String> = Vec::new();
     for h in input.hits.iter().filter(|h| counted.contains(&h.id)) {
         if let Some((_, b)) = h.vars.iter().find(|(k, _)| *k == "brand_id")
-            && !brand_ids.contains(b) {
-                brand_ids.push(b.clone());
-            }
+            && !brand_ids.contains(b)
+        {
+            brand_ids.push(b.clone());
+        }
     }
     let mut hosting = false;
     let impersonation: Vec<ImpersonationOut> = brand_ids
@@ -619,17 +620,19 @@ fn pin(role: &'static str, label: String, info: &IpInfo) -> Option<PinOut> {
     let place = place_of(info.city.as_deref(), info.country.as_deref());
     let provider = info.provider.clone().or_else(|| info.as_org.clone());
     if let (Some(lat), Some(lon)) = (info.lat, info.lon)
-        && lat.is_finite() && lon.is_finite() {
-            return Some(PinOut {
-                role,
-                label,
-                provider,
-                place,
-                lat,
-                lon,
-                precision: "city",
-            });
-        }
+        && lat.is_finite()
+        && lon.is_finite()
+    {
+        return Some(PinOut {
+            role,
+            label,
+            provider,
+            place,
+            lat,
+            lon,
+            precision: "city",
+        });
+    }
     let (lat, lon) = country_centroid(info.country.as_deref()?)?;
     Some(PinOut {
         role,
@@ -723,15 +726,16 @@ fn indicators(
     };
 
     if let Some(o) = &ev.origin
-        && let Some(ip) = o.ip {
-            let s = ip.to_string();
-            let f = citing(&|c| header_is(&c.location, "Received") && c.quote.contains(&s));
-            let kind = if ip.is_ipv4() { "ipv4" } else { "ipv6" };
-            add(kind, s, "origin", false, f.clone());
-            if let Some(r) = &o.rdns {
-                add("hostname", r.to_lowercase(), "origin", false, f);
-            }
+        && let Some(ip) = o.ip
+    {
+        let s = ip.to_string();
+        let f = citing(&|c| header_is(&c.location, "Received") && c.quote.contains(&s));
+        let kind = if ip.is_ipv4() { "ipv4" } else { "ipv6" };
+        add(kind, s, "origin", false, f.clone());
+        if let Some(r) = &o.rdns {
+            add("hostname", r.to_lowercase(), "origin", false, f);
         }
+    }
     let id = &ev.identity;
     let mailboxes = [
         ("from", "From", id.from.as_ref()),
@@ -826,22 +830,25 @@ fn story_sender(
         ));
     }
     if let Some(dna) = &from.display_name_address
-        && !dna.eq_ignore_ascii_case(&addr) {
-            en.push_str(&format!(
+        && !dna.eq_ignore_ascii_case(&addr)
+    {
+        en.push_str(&format!(
                 " The display name carries another address, {dna}, which is what most mail apps show; the real sending address is {addr}."
             ));
-            ja.push_str(&format!(
+        ja.push_str(&format!(
                 "表示名には別のアドレス {dna} が書かれていて、多くのメールアプリではこちらが目に入りますが、実際の送信アドレスは {addr} です。"
             ));
-        }
+    }
     if let Some(rt) = sender.reply_to.first()
-        && rt.registrable_domain.is_some() && rt.registrable_domain != from.registrable_domain {
-            let rta = rt.address.clone().unwrap_or_default();
-            en.push_str(&format!(
-                " Replies would go to {rta}, not back to the sender."
-            ));
-            ja.push_str(&format!("返信すると差出人ではなく {rta} に届きます。"));
-        }
+        && rt.registrable_domain.is_some()
+        && rt.registrable_domain != from.registrable_domain
+    {
+        let rta = rt.address.clone().unwrap_or_default();
+        en.push_str(&format!(
+            " Replies would go to {rta}, not back to the sender."
+        ));
+        ja.push_str(&format!("返信すると差出人ではなく {rta} に届きます。"));
+    }
     Some(bi(en, ja))
 }
 

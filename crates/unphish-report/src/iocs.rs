@@ -340,9 +340,10 @@ pub fn stix(msgs: &[IocMessage]) -> Value {
                 "valid_from": when,
             });
             if !i.findings.is_empty()
-                && let Some(obj) = ind.as_object_mut() {
-                    obj.insert("labels".into(), json!(i.findings));
-                }
+                && let Some(obj) = ind.as_object_mut()
+            {
+                obj.insert("labels".into(), json!(i.findings));
+            }
             indicators.push(ind);
             relationships.push(json!({
                 "type": "relationship",

@@ -16,7 +16,7 @@ pub enum Lang {
 }
 
 impl Lang {
-    pub fn pick<'a>(self, b: &'a Bilingual) -> &'a str {
+    pub fn pick(self, b: &Bilingual) -> &str {
         match self {
             Lang::En => &b.en,
             Lang::Ja => &b.ja,

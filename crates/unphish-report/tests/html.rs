@@ -325,3 +325,43 @@ fn hostile_report_runs_no_script_and_loads_nothing_in_chromium() {
         "the report made requests to the mail's remote references"
     );
 }
+
+/// The safety checks mean something only if the payloads reach the report in every field.
+#[test]
+fn hostile_payloads_reach_every_field_of_the_report() {
+    let r = common::analyze_bytes(&hostile_mail(9));
+    assert!(r.subject.as_deref().is_some_and(|s| s.contains("<script>")));
+    let from = r.sender.from.as_ref().expect("from");
+    assert!(
+        from.display_name
+            .as_deref()
+            .is_some_and(|s| s.contains("<img")),
+        "{from:?}"
+    );
+    assert!(from.raw.contains("onload"), "{from:?}");
+    assert!(
+        r.links
+            .iter()
+            .any(|l| l.url.starts_with("javascript:") || l.raw.starts_with("javascript:")),
+        "{:?}",
+        r.links
+    );
+    assert!(
+        r.links
+            .iter()
+            .any(|l| l.text.as_deref().is_some_and(|t| t.contains("<script>")))
+    );
+    assert!(r.links.iter().any(|l| l.url.contains("127.0.0.1:9")));
+    assert!(
+        r.attachments
+            .iter()
+            .any(|a| a.name.as_deref().is_some_and(|n| n.contains("<img"))),
+        "{:?}",
+        r.attachments
+    );
+    assert!(
+        r.body_excerpt
+            .as_deref()
+            .is_some_and(|b| b.contains("<script>"))
+    );
+}

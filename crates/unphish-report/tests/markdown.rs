@@ -105,3 +105,89 @@ fn user_template_replaces_the_shipped_one_and_is_still_escaped() {
     opts.template = Some("{{ r.nope.deeper }}".into());
     assert!(markdown::render(&r, &opts).is_err());
 }
+
+/// Text outside code spans and fenced blocks, where Markdown would interpret markup.
+fn prose(md: &str) -> String {
+    let mut out = String::new();
+    let mut fence: Option<String> = None;
+    for line in md.lines() {
+        let ticks: String = line.chars().take_while(|c| *c == '`').collect();
+        match &fence {
+            Some(f) if ticks.len() >= f.len() && line.trim_end().chars().all(|c| c == '`') => {
+                fence = None;
+                continue;
+            }
+            Some(_) => continue,
+            None if ticks.len() >= 3 => {
+                fence = Some(ticks);
+                continue;
+            }
+            None => {}
+        }
+        // Drop code spans: a run of n backticks up to the next run of exactly n.
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            if chars[i] == '`' {
+                let n = chars[i..].iter().take_while(|c| **c == '`').count();
+                let mut j = i + n;
+                let mut closed = None;
+                while j < chars.len() {
+                    if chars[j] == '`' {
+                        let m = chars[j..].iter().take_while(|c| **c == '`').count();
+                        if m == n {
+                            closed = Some(j + m);
+                            break;
+                        }
+                        j += m;
+                    } else {
+                        j += 1;
+                    }
+                }
+                if let Some(end) = closed {
+                    i = end;
+                    continue;
+                }
+            }
+            out.push(chars[i]);
+            i += 1;
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn hostile_mail_cannot_inject_markdown_or_html() {
+    let raw = b"Received: from [203.0.113.9] (x.evil.example [203.0.113.9]) by mx.example.jp with ESMTP id 1; Mon, 1 Jan 2024 00:00:00 +0900\r\n\
+From: \"[Bank](javascript:alert(1)) <img src=x onerror=alert(1)>\" <a@evil.example>\r\n\
+To: v@example.jp\r\n\
+Subject: ![x](http://evil.example/p.png) <script>alert(1)</script> # not a heading | `tick\r\n\
+Content-Type: text/html; charset=utf-8\r\n\r\n\
+<a href=\"http://evil.example/login\">[Sign in](http://evil.example/) &lt;iframe src=http://evil.example/&gt;</a>\
+<p>```</p><p># Heading?</p><p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\r\n";
+    let r = common::analyze_bytes(raw);
+    for lang in [Lang::Ja, Lang::En] {
+        for defang in [true, false] {
+            let mut opts = RenderOptions::new(lang);
+            opts.defang = defang;
+            let md = markdown::render(&r, &opts).unwrap();
+            let p = prose(&md);
+            let chars: Vec<char> = p.chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                if matches!(c, '<' | '[' | ']') {
+                    assert_eq!(
+                        chars.get(i.wrapping_sub(1)),
+                        Some(&'\\'),
+                        "unescaped {c} in:\n{p}"
+                    );
+                }
+            }
+            assert!(!p.contains("](") || p.contains("\\]("), "link syntax:\n{p}");
+            // The mail's text cannot open a heading of its own.
+            for line in md.lines().filter(|l| l.starts_with('#')) {
+                assert!(!line.contains("Heading?"), "{line}");
+            }
+        }
+    }
+}
