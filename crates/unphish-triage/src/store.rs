@@ -59,11 +59,11 @@ const MIGRATIONS: &[(i64, &str)] = &[(
     );
     CREATE INDEX messages_campaign ON messages (campaign, seq);
     CREATE INDEX messages_seq ON messages (seq);
-    CREATE TABLE message_keys (
+    CREATE TABLE campaign_keys (
         key TEXT NOT NULL,
-        message TEXT NOT NULL,
         campaign TEXT NOT NULL,
-        PRIMARY KEY (key, message)
+        message TEXT NOT NULL,
+        PRIMARY KEY (key, campaign)
     );
     CREATE TABLE campaign_indicators (
         campaign TEXT NOT NULL,
@@ -79,9 +79,10 @@ const MIGRATIONS: &[(i64, &str)] = &[(
     );",
 )];
 
-/// Rows read per grouping key: enough to see that a key is shared by several campaigns, bounded
-/// so that a key every message has (a big cloud's AS number) costs the same as a rare one.
-const KEY_ROWS: i64 = 64;
+/// Campaigns read per grouping key. A key is stored once per campaign (with the first member
+/// that had it), so a key every message has (a big cloud's AS number) costs the same as a rare
+/// one, and a large campaign cannot crowd the others out of the answer.
+const KEY_ROWS: i64 = 16;
 /// A key already seen in this many campaigns is common infrastructure or boilerplate, not an
 /// actor's fingerprint.
 const COMMON_KEY_CAMPAIGNS: usize = 3;
@@ -549,7 +550,7 @@ fn find_campaign(
     // (campaign, similarity in percent, near-identical and long)
     let mut body_hits: Vec<(String, u32, bool)> = Vec::new();
     let mut stmt = tx.prepare_cached(
-        "SELECT k.campaign, m.sketch, m.sketch_tokens FROM message_keys k
+        "SELECT k.campaign, m.sketch, m.sketch_tokens FROM campaign_keys k
          JOIN messages m ON m.hash = k.message WHERE k.key = ?1 LIMIT ?2",
     )?;
     for key in &fp.keys {
@@ -745,10 +746,10 @@ fn add_message(
         ],
     )?;
     let mut key_stmt = tx.prepare_cached(
-        "INSERT INTO message_keys (key, message, campaign) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+        "INSERT INTO campaign_keys (key, campaign, message) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
     )?;
     for k in &fp.keys {
-        key_stmt.execute(params![k, fp.hash, campaign])?;
+        key_stmt.execute(params![k, campaign, fp.hash])?;
     }
     let mut ind = tx.prepare_cached(
         "INSERT INTO campaign_indicators (campaign, kind, value, n) VALUES (?1, ?2, ?3, 1)
