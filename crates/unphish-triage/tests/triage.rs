@@ -343,7 +343,7 @@ fn a_shared_shortener_does_not_group_strangers_but_one_short_link_does() {
         ),
     ];
     let mbox = dir.path().join("s.mbox");
-    write_mbox(&mbox, &msgs.to_vec());
+    write_mbox(&mbox, &msgs);
     let mut store = Store::open_in_memory().unwrap();
     let r = run(&mut store, &mbox, None, 8);
     let mut sizes: Vec<i64> = r.campaigns.iter().map(|c| c.size).collect();
