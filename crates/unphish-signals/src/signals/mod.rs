@@ -34,6 +34,7 @@ mod struct_002;
 mod struct_003;
 mod struct_004;
 mod struct_005;
+mod struct_006;
 
 use crate::Signal;
 
@@ -70,4 +71,5 @@ pub static ALL: &[&dyn Signal] = &[
     &struct_003::ImageOnlyBody,
     &struct_004::DangerousAttachment,
     &struct_005::FormInBody,
+    &struct_006::MixedScriptWords,
 ];
