@@ -285,16 +285,27 @@ fn summarise(
                 file: o.file.clone(),
                 level: o.level.as_str(),
                 score: o.score,
-                top: o
-                    .findings
-                    .iter()
-                    .take(4)
-                    .map(|(id, w)| format!("{id} ({w})"))
-                    .collect(),
+                top: top_findings(&o.findings, 4),
             })
             .collect(),
         listed_total,
     }
+}
+
+/// The strongest `n` findings as `ID (weight)`, each signal once (a signal may cite several links).
+fn top_findings(findings: &[(String, f64)], n: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for (id, w) in findings {
+        if out.len() == n {
+            break;
+        }
+        if !seen.contains(&id.as_str()) {
+            seen.push(id);
+            out.push(format!("{id} ({w})"));
+        }
+    }
+    out
 }
 
 fn totals(folders: &[FolderOut], label: Label) -> Option<Totals> {
@@ -588,6 +599,16 @@ mod tests {
             ..Bounds::default()
         };
         assert!(breaches(&floor, None, Some(&t(100.0, 100.0, 0.0))).is_empty());
+    }
+
+    #[test]
+    fn top_findings_name_each_signal_once() {
+        let f: Vec<(String, f64)> = [("LINK-001", 3.0), ("LINK-001", 3.0), ("ORIG-001", 1.5)]
+            .iter()
+            .map(|(i, w)| (i.to_string(), *w))
+            .collect();
+        assert_eq!(top_findings(&f, 4), ["LINK-001 (3)", "ORIG-001 (1.5)"]);
+        assert_eq!(top_findings(&f, 1), ["LINK-001 (3)"]);
     }
 
     #[test]

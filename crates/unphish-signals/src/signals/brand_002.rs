@@ -39,9 +39,17 @@ fn personal_mailbox(cx: &Context<'_>) -> bool {
         .is_some_and(unphish_intel::hosts::is_freemail)
 }
 
-/// The display name claims the brand too.
-fn claimed_beyond_address(c: &crate::claims::BrandClaim) -> bool {
-    c.sources.iter().any(|s| s.field == "display_name")
+/// The display name claims the brand too. A display name that is itself an address (Google Groups
+/// shows `"neutro...@gmail.com" <neutronsharc@gmail.com>`) names the mailbox, not the provider.
+fn claimed_beyond_address(cx: &Context<'_>, c: &crate::claims::BrandClaim) -> bool {
+    let name_is_address = cx
+        .evidence
+        .identity
+        .from
+        .as_ref()
+        .and_then(|f| f.display_name.as_deref())
+        .is_some_and(|n| n.contains('@'));
+    !name_is_address && c.sources.iter().any(|s| s.field == "display_name")
 }
 
 impl Signal for BrandDomainSpoofed {
@@ -60,7 +68,7 @@ impl Signal for BrandDomainSpoofed {
             .brands
             .iter()
             .filter(|c| c.from_owned && !c.sender_verified)
-            .filter(|c| !personal_mailbox(cx) || claimed_beyond_address(c))
+            .filter(|c| !personal_mailbox(cx) || claimed_beyond_address(cx, c))
         {
             let b = cx.brands.get(c.brand);
             let origin_label = match (origin.ip, &origin.rdns) {

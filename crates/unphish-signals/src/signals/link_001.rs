@@ -3,9 +3,16 @@
 //!
 //! The reader checks the text ("https://www.amazon.co.jp/"), the browser follows the href.
 //! Tracking redirects of the same organisation share the registrable domain and are spared.
+//!
+//! Security gateways rewrite every link of the mail they pass (Proofpoint `urldefense.com`,
+//! Microsoft Safe Links, Mimecast): the target becomes the gateway, the text stays the real site.
+//! When the link goes to such mail infrastructure and carries the shown host inside it, the
+//! reader still ends up where the text says, so it is spared. A host the sender chose (an open
+//! redirect on an ordinary site) is not given that benefit: there the embedded URL is the decoy.
 
 use super::util::{is_clickable, link_quote};
 use crate::{Cite, Confidence, Context, Group, Hit, Signal, SignalMeta, Text};
+use unphish_intel::hosts::HostClass;
 
 pub struct LinkTextShowsOtherDomain;
 
@@ -25,6 +32,29 @@ static META: SignalMeta = SignalMeta {
     },
 };
 
+/// Whether `url` carries `host` after its own host (a rewritten link: `…/__https://host/…`,
+/// `?url=https%3A%2F%2Fhost%2F…`). Bounded: only the first 4 KiB are decoded.
+fn wraps(url: &str, host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    if host.is_empty() {
+        return false;
+    }
+    let mut end = url.len().min(4096);
+    while !url.is_char_boundary(end) {
+        end -= 1;
+    }
+    let lower = url[..end].to_ascii_lowercase();
+    let rest = lower.split_once("://").map(|(_, r)| r).unwrap_or(&lower);
+    let Some(after_host) = rest.find(['/', '?', '#']).map(|p| &rest[p..]) else {
+        return false;
+    };
+    let decoded = after_host
+        .replace("%3a", ":")
+        .replace("%2f", "/")
+        .replace("%2e", ".");
+    decoded.contains(&format!("//{host}")) || decoded.contains(&format!("/{host}/"))
+}
+
 impl Signal for LinkTextShowsOtherDomain {
     fn meta(&self) -> &'static SignalMeta {
         &META
@@ -38,6 +68,15 @@ impl Signal for LinkTextShowsOtherDomain {
                 continue;
             };
             if l.registrable_domain.as_deref() == Some(shown.as_str()) {
+                continue;
+            }
+            let carrier = cx
+                .enrichment
+                .links
+                .get(i)
+                .is_some_and(|x| x.host_class == HostClass::MailInfrastructure);
+            let shown_host = l.text_host.as_deref().unwrap_or(shown);
+            if carrier && wraps(&l.url, shown_host) {
                 continue;
             }
             hits.push(

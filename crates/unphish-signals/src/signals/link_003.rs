@@ -3,6 +3,10 @@
 //!
 //! `solarpivotpower.com/wp-includes/js/kagoya.net/` (seed 2) and `www.smbc-card.com.dcaynf.com`: the
 //! brand's domain is there to be read, the host is someone else's, often a hacked WordPress site.
+//!
+//! The domain of a mail address in the path is not a claim: mailing-list archives put Message-IDs
+//! in their URLs (`lore.kernel.org/all/CAHk-…@mail.gmail.com/`), and that is where the sender's
+//! mail provider shows up.
 
 use super::util::link_quote;
 use crate::{Cite, Confidence, Context, Group, Hit, Signal, SignalMeta, Text};
@@ -24,6 +28,16 @@ static META: SignalMeta = SignalMeta {
         ja: "リンクには {brand_ja} のドメイン {brand_domain} が含まれていますが、それは {host} の{where_ja}に置かれているだけです。開くのは {brand_ja} ではなく {registrable} のサイトです。",
     },
 };
+
+/// Whether the domain starting at byte `start` of `text` ends a mail address (`…@mail.gmail.com`):
+/// the host characters right before it are preceded by `@`.
+fn in_mail_address(text: &str, start: usize) -> bool {
+    let Some(before) = text.get(..start) else {
+        return false;
+    };
+    let head = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    head.ends_with('@') || head.ends_with("%40")
+}
 
 impl Signal for BrandDomainInUrl {
     fn meta(&self) -> &'static SignalMeta {
@@ -65,8 +79,8 @@ impl Signal for BrandDomainInUrl {
                 if text.is_empty() || limit == 0 {
                     continue;
                 }
-                for (b, dom, _, end) in cx.brands.domains_in(text) {
-                    if end > limit {
+                for (b, dom, start, end) in cx.brands.domains_in(text) {
+                    if end > limit || in_mail_address(text, start) {
                         continue;
                     }
                     if seen.iter().any(|(sb, sd)| *sb == b && *sd == dom) {
