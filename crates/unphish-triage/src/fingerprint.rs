@@ -25,6 +25,8 @@ pub enum KeyKind {
     Network,
     /// One of the MinHash LSH bands; confirmed by the full sketch similarity.
     BodyBand,
+    /// Exactly the same body text (of at least a sketch's worth of tokens).
+    SameBody,
 }
 
 impl KeyKind {
@@ -36,6 +38,7 @@ impl KeyKind {
             KeyKind::Sender => "snd",
             KeyKind::Network => "asn",
             KeyKind::BodyBand => "mh",
+            KeyKind::SameBody => "body",
         }
     }
 
@@ -47,6 +50,7 @@ impl KeyKind {
             "subj" => KeyKind::Subject,
             "snd" => KeyKind::Sender,
             "asn" => KeyKind::Network,
+            "body" => KeyKind::SameBody,
             _ if p.starts_with("mh") => KeyKind::BodyBand,
             _ => return None,
         })
@@ -280,6 +284,12 @@ pub fn fingerprint(raw: &[u8], ev: &Evidence, report: &Report) -> Fingerprint {
     let sketch = minhash::sketch(&body);
     if let Some(sk) = sketch {
         keys.extend(minhash::bands(&sk.slots));
+        // The same text sent to many recipients: an exact match needs no similarity estimate,
+        // and it still groups when a crowded LSH bucket hides the sketch match.
+        keys.push(format!(
+            "body:{:016x}",
+            xxhash_rust::xxh3::xxh3_64(body.as_bytes())
+        ));
     }
 
     let subject = ev.subject.clone().filter(|s| !s.trim().is_empty());
@@ -424,6 +434,7 @@ mod tests {
             KeyKind::Subject,
             KeyKind::Sender,
             KeyKind::Network,
+            KeyKind::SameBody,
         ] {
             assert_eq!(KeyKind::from_key(&format!("{}:x", k.prefix())), Some(k));
         }

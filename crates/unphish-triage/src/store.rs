@@ -533,6 +533,7 @@ fn describe(key: &str) -> String {
         Some(KeyKind::Subject) => format!("same subject template “{value}”"),
         Some(KeyKind::Sender) => format!("same sender pattern {value}"),
         Some(KeyKind::Network) => format!("same origin network AS{value}"),
+        Some(KeyKind::SameBody) => "same body text".to_string(),
         Some(KeyKind::BodyBand) | None => "similar body text".to_string(),
     }
 }
@@ -604,7 +605,9 @@ fn find_campaign(
                 continue;
             };
             match kind {
-                KeyKind::LinkTemplate | KeyKind::LandingDomain => e.strong.push(describe(key)),
+                KeyKind::LinkTemplate | KeyKind::LandingDomain | KeyKind::SameBody => {
+                    e.strong.push(describe(key))
+                }
                 KeyKind::Subject => {
                     e.weak_points += 2;
                     e.weak.push(describe(key));
