@@ -147,8 +147,9 @@ pub fn subject_template(subject: &str, recipients: &[String]) -> Option<String> 
             continue;
         }
         // Long random-looking tokens are tracking ids.
+        // Only an unbroken run: `Your.transaction.0.7495.Bitcoin.` is words, not a token.
         let alnum = tok.chars().filter(|c| c.is_ascii_alphanumeric()).count();
-        if alnum >= 16 && tok.chars().any(|c| c.is_ascii_digit()) {
+        if alnum >= 16 && alnum == tok.len() && tok.chars().any(|c| c.is_ascii_digit()) {
             out.push('#');
             continue;
         }
@@ -404,6 +405,14 @@ mod tests {
         assert_eq!(a.as_deref(), Some("<name>, your order ## ships #-#-#"));
         assert_eq!(b.as_deref(), Some("your order ## ships #-#-#"));
         assert_eq!(subject_template("Hi 123", &[]), None);
+        assert_eq!(
+            subject_template("Your.transaction.0.7495.Bitcoin.", &[]).as_deref(),
+            Some("your.transaction.#.#.bitcoin.")
+        );
+        assert_eq!(
+            subject_template("Ticket a8f3k29dj3k2l1p0q9 opened", &[]).as_deref(),
+            Some("ticket # opened")
+        );
         assert_eq!(
             subject_template("【重要】アカウント停止のお知らせ 12345", &[]).as_deref(),
             Some("【重要】アカウント停止のお知らせ #")

@@ -539,10 +539,10 @@ fn describe(key: &str) -> String {
 }
 
 /// Finds the campaign a new message belongs to, if any. Strong evidence (an attacker's link
-/// domain or link template, or a long near-identical body) suffices alone; weak evidence must
-/// add up (a subject template counts 2, a similar short body 2, the sender pattern 1, the origin
-/// network 1; 3 needed), so "same cloud provider and same free-mail domain" never groups
-/// strangers.
+/// domain or link template, the same body, or a long near-identical body) suffices alone; weak
+/// evidence must add up (a subject template counts 2, a similar short body 2, the sender
+/// pattern 1, the origin network 1, the same impersonated brand 1; 3 needed), so "same cloud
+/// provider and same free-mail domain" never groups strangers.
 fn find_campaign(
     tx: &rusqlite::Transaction<'_>,
     fp: &Fingerprint,
@@ -656,15 +656,27 @@ fn find_campaign(
         }
     }
     let mut best: Option<(Candidate, i64)> = None;
-    for c in cands {
+    for mut c in cands {
+        if c.strong.is_empty() && c.weak_points < 2 {
+            continue;
+        }
+        let (seq, brand, brand_name): (i64, Option<String>, Option<String>) = tx.query_row(
+            "SELECT seq, brand, brand_name FROM campaigns WHERE id = ?1",
+            [&c.campaign],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        // The same impersonated brand adds to other evidence; on its own it is every lure
+        // of that brand.
+        if brand.is_some() && brand == fp.brand {
+            c.weak_points += 1;
+            c.weak.push(format!(
+                "same impersonated brand {}",
+                brand_name.as_deref().or(brand.as_deref()).unwrap_or("")
+            ));
+        }
         if c.strong.is_empty() && c.weak_points < 3 {
             continue;
         }
-        let (seq, brand): (i64, Option<String>) = tx.query_row(
-            "SELECT seq, brand FROM campaigns WHERE id = ?1",
-            [&c.campaign],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
         // Weak evidence does not cross brands: the same subject wording for two different
         // impersonated brands is two lures.
         if c.strong.is_empty()
