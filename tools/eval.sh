@@ -32,9 +32,10 @@ if [ ! -f "$strip" ]; then
     echo "eval.sh: missing $strip" >&2
     exit 2
 fi
-if [ ! -x "$bin" ]; then
+if [ -z "${UNPHISH:-}" ]; then
+    # The scoring data is compiled in: a stale binary would measure yesterday's weights. A no-op
+    # when the build is fresh (as in CI, right after the tests).
     cargo build --manifest-path "$root/Cargo.toml" -p unphish-cli --quiet
-    bin="$root/target/debug/unphish"
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/unphish-eval.XXXXXX")"
