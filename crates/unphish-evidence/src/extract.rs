@@ -19,7 +19,8 @@ pub struct ExtractLimits {
 
 /// Extracts the evidence of a raw message. Never fails: what cannot be read becomes a defect.
 pub fn extract_raw(raw: &[u8], limits: &ExtractLimits) -> Evidence {
-    let parsed = unphish_mime::parse(raw, &limits.mime);
+    let screened = unphish_mime::screen(raw, &limits.mime);
+    let parsed = screened.parse();
     let mut ev = match &parsed.message {
         Some(msg) => extract(msg, limits, 0),
         None => Evidence {

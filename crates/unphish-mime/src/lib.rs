@@ -40,10 +40,13 @@ pub struct Limits {
     pub max_header_fields: usize,
     /// Bytes of one top-level header field kept (folding included); the rest of the field is cut.
     pub max_header_bytes: usize,
-    /// `message/rfc822` (and `message/global`) parts declared in the raw message before the
-    /// input is cut: mail-parser builds nested messages as nested values, so a long chain costs
-    /// recursion when they are copied and dropped.
+    /// `Content-Type` fields that can nest a message (`message/*`, `multipart/digest`) honoured
+    /// in the raw message; later ones are disabled. mail-parser builds nested messages as nested
+    /// values, so a long chain costs memory per level and recursion when dropped.
     pub max_embedded_messages: usize,
+    /// Lines starting with `--` (possible MIME boundaries) before the input is cut: mail-parser
+    /// allocates a part for each boundary it meets.
+    pub max_boundary_lines: usize,
     /// MIME parts examined for text, links and attachments.
     pub max_parts: usize,
     /// Multipart levels examined: parts nested deeper are left out.
@@ -65,6 +68,7 @@ impl Default for Limits {
             max_header_fields: 1000,
             max_header_bytes: 64 << 10,
             max_embedded_messages: 64,
+            max_boundary_lines: 20_000,
             max_parts: 1000,
             max_mime_depth: 32,
             max_text_bytes: 2 << 20,
@@ -81,15 +85,40 @@ pub struct Parsed<'a> {
     pub defects: Vec<Defect>,
 }
 
-/// Parses a message. Never panics and never fails: an unparseable input gives `message: None` and
-/// a defect saying why.
+/// The bytes mail-parser is given: the input itself, a prefix of it, or a bounded rewrite, with
+/// the defects that say what the screen changed.
 ///
-/// Before mail-parser sees the bytes, a linear pre-screen enforces the bounds the library itself
-/// has none for: the message size, the number and size of top-level header fields, and the number
-/// of embedded messages. When it has to rewrite the input the message is returned owned.
-pub fn parse<'a>(raw: &'a [u8], limits: &Limits) -> Parsed<'a> {
+/// Parsing borrows from this value, so a rewrite costs one copy of the input. (Turning a parse of
+/// a temporary buffer into an owned message instead would copy the whole buffer once per nested
+/// message, which mail-parser keeps as the raw bytes of each level.)
+pub struct Screened<'a> {
+    pub bytes: Cow<'a, [u8]>,
+    pub defects: Vec<Defect>,
+}
+
+impl Screened<'_> {
+    /// Parses the screened bytes. Never panics and never fails: an unparseable input gives
+    /// `message: None` and a defect saying why.
+    pub fn parse(&self) -> Parsed<'_> {
+        let mut defects = self.defects.clone();
+        if self.bytes.is_empty() {
+            return Parsed {
+                message: None,
+                defects,
+            };
+        }
+        let (message, failure) = parse_bytes(&self.bytes);
+        defects.extend(failure);
+        Parsed { message, defects }
+    }
+}
+
+/// Enforces, in linear passes over the raw bytes and before mail-parser sees them, the bounds the
+/// library itself has none for: the message size, MIME boundary lines, embedded messages, and
+/// the number and size of top-level header fields.
+pub fn screen<'a>(raw: &'a [u8], limits: &Limits) -> Screened<'a> {
     let mut defects = Vec::new();
-    let input = if raw.len() > limits.max_message_bytes {
+    let mut input = if raw.len() > limits.max_message_bytes {
         defects.push(Defect::new(
             "limit.message_size",
             format!(
@@ -104,8 +133,8 @@ pub fn parse<'a>(raw: &'a [u8], limits: &Limits) -> Parsed<'a> {
     };
     if input.is_empty() {
         defects.push(Defect::new("mime.empty", "the input is empty"));
-        return Parsed {
-            message: None,
+        return Screened {
+            bytes: Cow::Borrowed(input),
             defects,
         };
     }
@@ -124,12 +153,22 @@ pub fn parse<'a>(raw: &'a [u8], limits: &Limits) -> Parsed<'a> {
             "the header contains bytes that are not valid UTF-8 (raw 8-bit text without RFC 2047 encoding)",
         ));
     }
+    if let Some(cut) = boundary_cut(input, limits.max_boundary_lines) {
+        defects.push(Defect::new(
+            "limit.boundaries",
+            format!(
+                "the message has more than {} MIME boundary lines; only the first {cut} bytes, before the next one, were parsed",
+                limits.max_boundary_lines
+            ),
+        ));
+        input = input.get(..cut).unwrap_or(input);
+    }
     let mut owned: Option<Vec<u8>> = None;
     if let Some((rewritten, declared)) = neutralise_embedded(input, limits.max_embedded_messages) {
         defects.push(Defect::new(
             "limit.embedded_messages",
             format!(
-                "the message declares {declared} attached messages (message/rfc822 or multipart/digest); beyond the first {} they were read as opaque parts",
+                "the message has {declared} Content-Type fields that can nest a message (message/*, multipart/digest); beyond the first {} they were disabled and those parts read as plain text",
                 limits.max_embedded_messages
             ),
         ));
@@ -139,21 +178,34 @@ pub fn parse<'a>(raw: &'a [u8], limits: &Limits) -> Parsed<'a> {
     {
         owned = Some(rewritten);
     }
-    match owned {
-        Some(rewritten) => {
-            let (message, failure) = parse_bytes(&rewritten);
-            defects.extend(failure);
-            Parsed {
-                message: message.map(Message::into_owned),
-                defects,
+    Screened {
+        bytes: owned.map_or(Cow::Borrowed(input), Cow::Owned),
+        defects,
+    }
+}
+
+/// Where the `max + 1`st line starting with `--` begins, if there is one.
+///
+/// mail-parser allocates a part, with its headers, for every boundary it meets, so 64 MB of tiny
+/// parts would cost gigabytes. Lines that merely look like delimiters (a `-- ` signature, a
+/// dashed rule) count too, which only matters far past any real message.
+fn boundary_cut(input: &[u8], max: usize) -> Option<usize> {
+    let mut seen = 0usize;
+    let mut pos = 0usize;
+    while pos < input.len() {
+        if input.get(pos..pos + 2) == Some(b"--") {
+            seen += 1;
+            if seen > max {
+                return Some(pos);
             }
         }
-        None => {
-            let (message, failure) = parse_bytes(input);
-            defects.extend(failure);
-            Parsed { message, defects }
-        }
+        pos = input
+            .get(pos..)?
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|nl| pos + nl + 1)?;
     }
+    None
 }
 
 /// The top-level header: everything before the first empty line.
@@ -202,56 +254,83 @@ fn parse_bytes(input: &[u8]) -> (Option<Message<'_>>, Option<Defect>) {
     }
 }
 
-/// Media types under which mail-parser builds a nested message (a `multipart/digest` makes every
-/// untyped child one, RFC 2046 §5.1.5).
-const EMBEDDING: [&[u8]; 3] = [b"message/rfc822", b"message/global", b"multipart/digest"];
-
-/// Where the next embedding media type starts at or after `from`.
-fn next_embedding(input: &[u8], from: usize) -> Option<(usize, usize)> {
-    let mut pos = from;
-    loop {
-        let rel = input.get(pos..)?.iter().position(|&b| b | 0x20 == b'm')?;
-        let at = pos + rel;
-        if let Some(n) = EMBEDDING.iter().find(|n| {
-            input
-                .get(at..at + n.len())
-                .is_some_and(|w| w.eq_ignore_ascii_case(n))
-        }) {
-            return Some((at, n.len()));
+/// Every `Content-Type` field of the raw bytes, at any level: where its first line starts, and
+/// whether it could nest a message, that is names `message/...` or `multipart/digest` (whose
+/// untyped children are messages, RFC 2046 §5.1.5).
+///
+/// mail-parser reads media types leniently (comments, spaces around the slash, quotes), so the
+/// test is a plain substring search of the whole field rather than a grammar that an attacker
+/// could step around.
+fn content_type_fields(input: &[u8], mut f: impl FnMut(usize, bool)) {
+    const NAME: &[u8] = b"content-type";
+    let mut pos = 0usize;
+    let mut field: Option<(usize, bool)> = None;
+    while pos < input.len() {
+        let end = input
+            .get(pos..)
+            .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+            .map_or(input.len(), |nl| pos + nl + 1);
+        let line = input.get(pos..end).unwrap_or_default();
+        let continuation = matches!(line.first(), Some(b' ' | b'\t'));
+        if !continuation && let Some((start, nests)) = field.take() {
+            f(start, nests);
         }
-        pos = at + 1;
+        if continuation {
+            if let Some((_, nests)) = &mut field {
+                *nests |= names_nesting_type(line);
+            }
+        } else if line
+            .get(..NAME.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(NAME))
+            && line
+                .get(NAME.len()..)
+                .unwrap_or_default()
+                .iter()
+                .find(|&&b| b != b' ' && b != b'\t')
+                == Some(&b':')
+        {
+            field = Some((pos, names_nesting_type(line)));
+        }
+        pos = end;
+    }
+    if let Some((start, nests)) = field {
+        f(start, nests);
     }
 }
 
-/// When the raw message names more embedding media types than `max`, a copy in which every one
-/// after the first `max` is spoilt (its last byte becomes `_`), and how many there were.
+fn names_nesting_type(line: &[u8]) -> bool {
+    let has = |needle: &[u8]| {
+        line.windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    has(b"message") || has(b"digest")
+}
+
+/// When more `Content-Type` fields than `max` could nest a message, a copy in which each one
+/// after the first `max` is disabled (`Content-Type` becomes `Xontent-Type`), and how many there
+/// were.
 ///
-/// mail-parser builds nested messages as nested values, so a chain thousands deep costs recursion
-/// when it is copied and dropped. Spoiling the type instead of cutting the input keeps everything
-/// after it readable as an opaque part. Counting the bytes anywhere over-counts (a bounce may quote
-/// the type in its text), which only matters past the bound.
+/// mail-parser builds nested messages as nested values, so a chain thousands deep costs memory
+/// per level and recursion when it is dropped (a stack overflow is an abort, not a panic).
+/// Disabling the field instead of cutting the input keeps the rest readable as plain text.
 fn neutralise_embedded(input: &[u8], max: usize) -> Option<(Vec<u8>, usize)> {
     let mut count = 0usize;
-    let mut pos = 0usize;
-    while let Some((at, len)) = next_embedding(input, pos) {
-        count += 1;
-        pos = at + len;
-    }
+    content_type_fields(input, |_, nests| count += usize::from(nests));
     if count <= max {
         return None;
     }
     let mut out = input.to_vec();
     let mut seen = 0usize;
-    let mut pos = 0usize;
-    while let Some((at, len)) = next_embedding(input, pos) {
-        seen += 1;
-        if seen > max
-            && let Some(last) = out.get_mut(at + len - 1)
-        {
-            *last = b'_';
+    content_type_fields(input, |start, nests| {
+        if nests {
+            seen += 1;
+            if seen > max
+                && let Some(first) = out.get_mut(start)
+            {
+                *first = b'X';
+            }
         }
-        pos = at + len;
-    }
+    });
     Some((out, count))
 }
 
@@ -646,7 +725,8 @@ mod tests {
 
     #[test]
     fn empty_input_is_a_defect_not_an_error() {
-        let p = parse(b"", &Limits::default());
+        let s = screen(b"", &Limits::default());
+        let p = s.parse();
         assert!(p.message.is_none());
         assert_eq!(p.defects[0].code, "mime.empty");
     }
@@ -659,7 +739,8 @@ mod tests {
             max_message_bytes: 100,
             ..Limits::default()
         };
-        let p = parse(&m, &limits);
+        let s = screen(&m, &limits);
+        let p = s.parse();
         assert!(p.message.is_some());
         assert!(p.defects.iter().any(|d| d.code == "limit.message_size"));
     }
@@ -680,7 +761,8 @@ mod tests {
             max_header_fields: 10,
             ..Limits::default()
         };
-        let p = parse(&m, &limits);
+        let s = screen(&m, &limits);
+        let p = s.parse();
         assert!(
             codes(&p.defects).contains(&"limit.header_fields"),
             "{:?}",
@@ -704,7 +786,8 @@ mod tests {
             max_header_bytes: 100,
             ..Limits::default()
         };
-        let p = parse(&m, &limits);
+        let s = screen(&m, &limits);
+        let p = s.parse();
         assert!(
             codes(&p.defects).contains(&"limit.header_size"),
             "{:?}",
@@ -723,24 +806,26 @@ mod tests {
 
     #[test]
     fn raw_8bit_header_is_noted() {
-        let p = parse(
+        let s = screen(
             b"Subject: \xff\xfe\r\n\r\nbody \xff\r\n",
             &Limits::default(),
         );
-        assert_eq!(codes(&p.defects), ["mime.header_8bit"]);
-        let p = parse(
+        assert_eq!(codes(&s.defects), ["mime.header_8bit"]);
+        let s = screen(
             "Subject: 日本語\r\n\r\nbody \u{ff}\r\n".as_bytes(),
             &Limits::default(),
         );
-        assert!(p.defects.is_empty(), "{:?}", p.defects);
-        let p = parse(b"Subject: a\n\nbody \xff\r\n", &Limits::default());
+        assert!(s.defects.is_empty(), "{:?}", s.defects);
+        let s = screen(b"Subject: a\n\nbody \xff\r\n", &Limits::default());
+        let p = s.parse();
         assert!(p.defects.is_empty(), "{:?}", p.defects);
     }
 
     #[test]
     fn headers_within_bounds_are_not_rewritten() {
         let m = b"Subject: s\r\nFrom: a@b.example\r\n\r\nbody\r\n";
-        let p = parse(m, &Limits::default());
+        let s = screen(m, &Limits::default());
+        let p = s.parse();
         assert!(p.defects.is_empty(), "{:?}", p.defects);
         assert!(std::ptr::eq(
             p.message.unwrap().raw_message().as_ptr(),
@@ -761,7 +846,8 @@ mod tests {
             max_embedded_messages: 5,
             ..Limits::default()
         };
-        let p = parse(&m, &limits);
+        let s = screen(&m, &limits);
+        let p = s.parse();
         assert!(
             codes(&p.defects).contains(&"limit.embedded_messages"),
             "{:?}",
@@ -780,9 +866,68 @@ mod tests {
     }
 
     #[test]
+    fn lenient_media_type_spellings_are_disabled_too() {
+        // mail-parser accepts all of these as message/rfc822; a chain of them must not escape.
+        for ct in [
+            "message/rfc822",
+            "message/ rfc822",
+            "message /rfc822",
+            "message/(c)rfc822",
+            "\"message/rfc822\"",
+            "multipart/digest; boundary=d",
+        ] {
+            let mut m = Vec::new();
+            for i in 0..10 {
+                m.extend_from_slice(
+                    format!("Subject: level {i}\r\ncontent-type :\r\n  {ct}\r\n\r\n").as_bytes(),
+                );
+            }
+            let limits = Limits {
+                max_embedded_messages: 3,
+                ..Limits::default()
+            };
+            let s = screen(&m, &limits);
+            assert!(
+                codes(&s.defects).contains(&"limit.embedded_messages"),
+                "{ct}: {:?}",
+                s.defects
+            );
+            assert_eq!(
+                s.bytes
+                    .windows(13)
+                    .filter(|w| w == b"Xontent-type ")
+                    .count(),
+                7,
+                "{ct}"
+            );
+        }
+    }
+
+    #[test]
+    fn boundary_lines_beyond_the_bound_cut_the_input() {
+        let mut m = b"Content-Type: multipart/mixed; boundary=a\r\n\r\n".to_vec();
+        for i in 0..100 {
+            m.extend_from_slice(format!("--a\r\n\r\npart {i}\r\n").as_bytes());
+        }
+        let limits = Limits {
+            max_boundary_lines: 10,
+            ..Limits::default()
+        };
+        let s = screen(&m, &limits);
+        assert!(
+            codes(&s.defects).contains(&"limit.boundaries"),
+            "{:?}",
+            s.defects
+        );
+        assert!(s.bytes.ends_with(b"part 9\r\n"));
+        assert_eq!(s.parse().message.unwrap().parts.len(), 11);
+    }
+
+    #[test]
     fn part_depths_follow_multipart_nesting() {
         let m = b"Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\ndeep\r\n--b--\r\n--a\r\nContent-Type: text/plain\r\n\r\nshallow\r\n--a--\r\n";
-        let p = parse(m, &Limits::default());
+        let s = screen(m, &Limits::default());
+        let p = s.parse();
         let msg = p.message.unwrap();
         let depths = part_depths(&msg);
         assert_eq!(depths, vec![0, 1, 2, 1]);
@@ -811,7 +956,8 @@ mod tests {
             max_total_text_bytes: 30,
             ..Limits::default()
         };
-        let msg = parse(&m, &limits).message.unwrap();
+        let s = screen(&m, &limits);
+        let msg = s.parse().message.unwrap();
         let mut defects = Vec::new();
         let parts = text_parts(&msg, &limits, &mut defects);
         assert!(codes(&defects).contains(&"limit.work"), "{defects:?}");
@@ -827,7 +973,8 @@ mod tests {
             b"Subject: test\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
                 .to_vec();
         m.extend_from_slice(&body);
-        let p = parse(&m, &Limits::default());
+        let s = screen(&m, &Limits::default());
+        let p = s.parse();
         let msg = p.message.unwrap();
         let mut d = Vec::new();
         let parts = text_parts(&msg, &Limits::default(), &mut d);
@@ -844,7 +991,8 @@ mod tests {
     #[test]
     fn declared_utf8_is_not_redetected() {
         let m = "Subject: t\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nこんにちは\r\n";
-        let p = parse(m.as_bytes(), &Limits::default());
+        let s = screen(m.as_bytes(), &Limits::default());
+        let p = s.parse();
         let msg = p.message.unwrap();
         let parts = text_parts(&msg, &Limits::default(), &mut Vec::new());
         assert!(!parts[0].detected);
@@ -857,7 +1005,8 @@ mod tests {
         let mut m = b"Subject: ".to_vec();
         m.extend_from_slice(&subj);
         m.extend_from_slice(b"\r\nFrom: a@b.example\r\n\r\nbody\r\n");
-        let p = parse(&m, &Limits::default());
+        let s = screen(&m, &Limits::default());
+        let p = s.parse();
         let msg = p.message.unwrap();
         assert_eq!(
             header_text(&msg, "Subject").as_deref(),
@@ -876,7 +1025,8 @@ mod tests {
     #[test]
     fn raw_headers_count_per_name() {
         let m = b"Received: from a by b\r\nReceived: from c\r\n by d\r\nSubject: s\r\n\r\nx";
-        let p = parse(m, &Limits::default());
+        let s = screen(m, &Limits::default());
+        let p = s.parse();
         let msg = p.message.unwrap();
         let hs = raw_headers(&msg);
         assert_eq!(hs[1].index, 1);

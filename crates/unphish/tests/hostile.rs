@@ -270,3 +270,42 @@ fn the_schema_check_catches_a_broken_report() {
         );
     }
 }
+
+// Found by probing the release binary: mail-parser reads `message/(c)rfc822`, `message/ rfc822`
+// and `message /rfc822` as message/rfc822, so a screen matching the plain spelling let a 200,000
+// deep chain through, and dropping the nested values overflowed the stack (an abort, not a panic).
+#[test]
+fn message_chain_with_lenient_media_type_spellings() {
+    for ct in ["message/(c)rfc822", "message/ rfc822", "message /rfc822"] {
+        let mut m = String::new();
+        for i in 0..50_000 {
+            m.push_str(&format!(
+                "From: l{i}@nest.example\r\nContent-Type: {ct}\r\n\r\n"
+            ));
+        }
+        m.push_str("Subject: innermost\r\n\r\nx\r\n");
+        let r = report(m.as_bytes());
+        assert_defect(&r, "limit.embedded_messages");
+    }
+}
+
+// Also found by probing: a multipart/digest makes every untyped child a message (RFC 2046
+// §5.1.5), a chain with no message/rfc822 in it; and 64 MB of tiny parts made mail-parser
+// allocate gigabytes.
+#[test]
+fn digest_chain_and_a_flood_of_tiny_parts() {
+    let mut m = String::new();
+    for i in 0..50_000 {
+        m.push_str(&format!(
+            "Subject: d{i}\r\nContent-Type: multipart/digest; boundary=d{i}\r\n\r\n--d{i}\r\n\r\n"
+        ));
+    }
+    let r = report(m.as_bytes());
+    assert_defect(&r, "limit.embedded_messages");
+
+    let mut m =
+        format!("{HEAD}Subject: tiny parts\r\nContent-Type: multipart/mixed; boundary=t\r\n\r\n");
+    m.push_str(&"--t\r\n\r\nx\r\n".repeat(500_000));
+    let r = report(m.as_bytes());
+    assert_defect(&r, "limit.boundaries");
+}
