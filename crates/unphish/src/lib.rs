@@ -30,6 +30,10 @@ pub struct Options {
     pub city_db: Option<PathBuf>,
     /// A scoring file replacing the shipped weights and thresholds.
     pub scoring_file: Option<PathBuf>,
+    /// What one message may cost: size, header fields, MIME parts and depth, embedded messages,
+    /// text per part and in all (work per message), attachment size, hops, links. Hitting a
+    /// bound records a `limit.*` defect in the report and the analysis goes on with what was
+    /// kept; see `docs/fuzzing.md` for the defaults.
     pub limits: ExtractLimits,
 }
 
