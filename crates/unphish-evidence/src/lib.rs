@@ -9,5 +9,6 @@ pub mod html;
 pub mod domain;
 pub mod identity;
 pub mod auth;
+pub mod extract;
 
 pub use model::*;

@@ -514,11 +514,15 @@ impl BrandDb {
         }
         let name_skel = skeleton(name);
         let tokens: Vec<&str> = name.split('-').filter(|t| !t.is_empty()).collect();
+        // Skeletons once per token, not once per token and brand stem: this runs for every link.
+        let token_skels: Vec<String> = tokens.iter().map(|t| skeleton(t)).collect();
 
         // (rank, suffix differs, stem index): lower is better.
         let mut best: Option<(u8, bool, usize)> = None;
         for (si, st) in self.stems.iter().enumerate() {
-            let Some(rank) = self.lookalike_rank(st, name, suffix, &name_skel, &tokens) else {
+            let Some(rank) =
+                self.lookalike_rank(st, name, suffix, &name_skel, &tokens, &token_skels)
+            else {
                 continue;
             };
             let key = (rank, st.suffix != suffix, si);
@@ -538,6 +542,7 @@ impl BrandDb {
         suffix: &str,
         name_skel: &str,
         tokens: &[&str],
+        token_skels: &[String],
     ) -> Option<u8> {
         let stem = st.name.as_str();
         let long = stem.chars().count() >= 4;
@@ -572,7 +577,8 @@ impl BrandDb {
         } else {
             tokens
                 .iter()
-                .any(|t| *t == stem || (long && skeleton(t) == st.skel))
+                .zip(token_skels)
+                .any(|(t, sk)| *t == stem || (long && *sk == st.skel))
         };
         let glued_hit = tokens.iter().any(|t| glued(t));
         if glued_hit {
@@ -667,6 +673,17 @@ fn split_url(s: &str) -> UrlParts {
 /// Damerau-Levenshtein distance exactly 1 (one insertion, deletion, substitution or swap of two
 /// neighbours), in one linear pass.
 fn within_one_edit(a: &str, b: &str) -> bool {
+    // Cheap rejection first: this runs against every brand stem for every link domain. A UTF-8
+    // char is 1-4 bytes, so lengths more than 4 bytes apart cannot be one edit apart.
+    if a.len().abs_diff(b.len()) > 4
+        || a.len() > 2
+            && b.len() > 2
+            && a.as_bytes().first() != b.as_bytes().first()
+            && a.as_bytes().get(1) != b.as_bytes().get(1)
+            && a.as_bytes().last() != b.as_bytes().last()
+    {
+        return false;
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     if a == b || a.len().abs_diff(b.len()) > 1 {

@@ -4,8 +4,8 @@
 //!
 //! Everything is compiled into the binary; nothing here touches the network.
 
-pub mod ip;
 pub mod brands;
-pub mod lures;
 pub mod hosts;
+pub mod ip;
+pub mod lures;
 pub mod text;

@@ -33,11 +33,12 @@ impl Signal for LookalikeDomain {
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
         let mut seen: Vec<String> = Vec::new();
         let mut push = |domain: &str, cite: Cite, hits: &mut Vec<Hit>| {
+            // A domain is judged once, however many links use it.
             if seen.iter().any(|s| s == domain) || unphish_intel::hosts::is_freemail(domain) {
                 return;
             }
+            seen.push(domain.to_string());
             if let Some((b, real)) = cx.brands.lookalike_of(domain) {
-                seen.push(domain.to_string());
                 let brand = cx.brands.get(b);
                 hits.push(
                     Hit::new(&META)
