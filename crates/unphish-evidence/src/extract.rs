@@ -219,6 +219,8 @@ pub fn extract(msg: &Message<'_>, limits: &ExtractLimits, depth: usize) -> Evide
             html.scripts += scan.stats.scripts;
             html.visible_chars += scan.stats.visible_chars;
             html.hidden_chars += scan.stats.hidden_chars;
+            html.password_inputs += scan.stats.password_inputs;
+            html.iframes += scan.stats.iframes;
             raw_links.extend(scan.links);
             bodies.push(BodyText {
                 part: p.part,
