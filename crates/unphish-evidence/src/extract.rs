@@ -19,10 +19,15 @@ pub struct ExtractLimits {
 
 /// Extracts the evidence of a raw message. Never fails: what cannot be read becomes a defect.
 pub fn extract_raw(raw: &[u8], limits: &ExtractLimits) -> Evidence {
+    extract_raw_at(raw, limits, 0)
+}
+
+/// [`extract_raw`] for a message nested `depth` levels deep.
+fn extract_raw_at(raw: &[u8], limits: &ExtractLimits, depth: usize) -> Evidence {
     let screened = unphish_mime::screen(raw, &limits.mime);
     let parsed = screened.parse();
     let mut ev = match &parsed.message {
-        Some(msg) => extract(msg, limits, 0),
+        Some(msg) => extract(msg, limits, depth),
         None => Evidence {
             language: "en".into(),
             ..Evidence::default()
@@ -290,12 +295,20 @@ pub fn extract(msg: &Message<'_>, limits: &ExtractLimits, depth: usize) -> Evide
         match &part.body {
             PartType::Message(inner) => {
                 if depth + 1 > limits.mime.max_nested_messages {
-                    defects.push(Defect::new(
-                        "limit.nesting",
-                        format!("attached messages are nested deeper than {}; the deeper ones were not analysed", limits.mime.max_nested_messages),
-                    ));
+                    if !defects.iter().any(|d| d.code == "limit.nesting") {
+                        defects.push(Defect::new(
+                            "limit.nesting",
+                            format!("attached messages are nested deeper than {}; the deeper ones were not analysed", limits.mime.max_nested_messages),
+                        ));
+                    }
                 } else if nested.len() < 16 {
-                    nested.push(extract(inner, limits, depth + 1));
+                    // The screen only saw the top-level header; parsing the attached message
+                    // again from its own bytes gives its header the same bounds (a nested header
+                    // of 100,000 fields or an 8 MB Subject is as hostile as a top-level one).
+                    nested.push(match unphish_mime::part_bytes(msg, part) {
+                        Some(bytes) => extract_raw_at(&bytes, limits, depth + 1),
+                        None => extract(inner, limits, depth + 1),
+                    });
                 }
             }
             PartType::Binary(_) | PartType::InlineBinary(_) => {

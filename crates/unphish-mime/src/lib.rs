@@ -184,6 +184,38 @@ pub fn screen<'a>(raw: &'a [u8], limits: &Limits) -> Screened<'a> {
     }
 }
 
+/// [`screen`] and parse in one call, for callers that cannot keep the [`Screened`] bytes alive.
+///
+/// When the screen had to rewrite the input, the parsed message is copied into an owned one, and
+/// mail-parser's owned copy repeats the whole buffer for every nested message (up to
+/// `max_embedded_messages` of them): analysis code uses `screen(raw, limits).parse()` instead.
+pub fn parse<'a>(raw: &'a [u8], limits: &Limits) -> Parsed<'a> {
+    let screened = screen(raw, limits);
+    match screened.bytes {
+        Cow::Borrowed(bytes) => {
+            let mut defects = screened.defects;
+            if bytes.is_empty() {
+                return Parsed {
+                    message: None,
+                    defects,
+                };
+            }
+            let (message, failure) = parse_bytes(bytes);
+            defects.extend(failure);
+            Parsed { message, defects }
+        }
+        Cow::Owned(ref bytes) => {
+            let mut defects = screened.defects.clone();
+            let (message, failure) = parse_bytes(bytes);
+            defects.extend(failure);
+            Parsed {
+                message: message.map(Message::into_owned),
+                defects,
+            }
+        }
+    }
+}
+
 /// Where the `max + 1`st line starting with `--` begins, if there is one.
 ///
 /// mail-parser allocates a part, with its headers, for every boundary it meets, so 64 MB of tiny
@@ -467,21 +499,14 @@ impl RawHeader<'_> {
 /// All header fields of the message's top level, in order, with per-name indexes.
 pub fn raw_headers<'a>(msg: &'a Message<'a>) -> Vec<RawHeader<'a>> {
     let raw = msg.raw_message();
-    let mut counts: Vec<(String, usize)> = Vec::new();
+    // A map, not a list searched per field: 100,000 distinct names made the list quadratic.
+    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     let mut out = Vec::with_capacity(msg.headers().len());
     for h in msg.headers() {
         let name = h.name.as_str();
-        let lname = name.to_ascii_lowercase();
-        let index = match counts.iter_mut().find(|(n, _)| *n == lname) {
-            Some((_, c)) => {
-                *c += 1;
-                *c - 1
-            }
-            None => {
-                counts.push((lname, 1));
-                0
-            }
-        };
+        let count = counts.entry(name.to_ascii_lowercase()).or_insert(0);
+        let index = *count;
+        *count += 1;
         let start = (h.offset_start as usize).min(raw.len());
         let end = (h.offset_end as usize).clamp(start, raw.len());
         out.push(RawHeader {
@@ -682,6 +707,12 @@ pub fn is_attachment(part: &MessagePart<'_>) -> bool {
     part.content_disposition()
         .is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"))
         || part.attachment_name().is_some() && !part.is_text()
+}
+
+/// The body bytes of a part of `msg`, transfer decoding undone: for a `message/rfc822` part, the
+/// attached message exactly as it would be saved to a file. `None` when the encoding is broken.
+pub fn part_bytes(msg: &Message<'_>, part: &MessagePart<'_>) -> Option<Vec<u8>> {
+    transfer_decoded(part, msg.raw_message())
 }
 
 /// The part's body bytes after undoing base64 or quoted-printable, read again from the raw message.

@@ -309,3 +309,24 @@ fn digest_chain_and_a_flood_of_tiny_parts() {
     let r = report(m.as_bytes());
     assert_defect(&r, "limit.boundaries");
 }
+
+// Found by probing: the screen only saw the top-level header, so an attached message with
+// 100,000 distinct fields took 39 s (a per-name count list searched per field) and one with an
+// 8 MB Subject put all 8 MB into the report. Attached messages are now screened on their own.
+#[test]
+fn attached_message_with_a_hostile_header() {
+    let outer = format!("{HEAD}Subject: outer\r\nContent-Type: message/rfc822\r\n\r\n");
+    let mut m = outer.clone();
+    for i in 0..100_000 {
+        m.push_str(&format!("X-H{i}: v\r\n"));
+    }
+    m.push_str("Subject: inner\r\n\r\nbody\r\n");
+    let r = report(m.as_bytes());
+    assert_defect(&r["nested"][0], "limit.header_fields");
+    assert_eq!(r["nested"][0]["subject"], "inner");
+
+    let m = format!("{outer}Subject: {}\r\n\r\nbody\r\n", "a".repeat(8 << 20));
+    let r = report(m.as_bytes());
+    assert_defect(&r["nested"][0], "limit.header_size");
+    assert!(r["nested"][0]["subject"].as_str().unwrap_or_default().len() <= 64 << 10);
+}
