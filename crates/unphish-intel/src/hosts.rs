@@ -51,6 +51,9 @@ struct HostFile {
     freemail: Vec<String>,
     mail_infrastructure: Vec<String>,
     ipfs_gateways: Vec<String>,
+    /// Not a class: may overlap the lists above (see the data file).
+    #[serde(default)]
+    shared_services: Vec<String>,
     cms_path: Vec<CmsPath>,
 }
 
@@ -60,6 +63,7 @@ pub struct HostDb {
     /// Domain → (class, matches sub-domains only).
     classes: HashMap<String, (HostClass, bool)>,
     freemail: HashMap<String, ()>,
+    shared: HashMap<String, ()>,
     cms_ac: AhoCorasick,
     /// Per pattern of `cms_ac`: (CMS name, marker).
     cms_pat: Vec<(String, String)>,
@@ -82,6 +86,7 @@ impl HostDb {
         HostDb {
             classes: HashMap::new(),
             freemail: HashMap::new(),
+            shared: HashMap::new(),
             cms_ac: AhoCorasick::new(std::iter::empty::<&str>())
                 .unwrap_or_else(|_| unreachable!("an empty pattern set always compiles")),
             cms_pat: Vec::new(),
@@ -129,6 +134,21 @@ impl HostDb {
                 }
             }
         }
+        let mut shared = HashMap::new();
+        for entry in &f.shared_services {
+            let plain = entry.contains('.')
+                && !entry.starts_with('.')
+                && !entry.ends_with('.')
+                && entry.bytes().all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.'
+                });
+            if !plain {
+                return Err(err(format!("{entry:?} is not a lower-case domain")));
+            }
+            if shared.insert(entry.clone(), ()).is_some() {
+                return Err(err(format!("{entry} is listed twice in shared_services")));
+            }
+        }
         let mut cms_pat = Vec::new();
         for c in f.cms_path {
             if c.cms.trim().is_empty() || c.markers.is_empty() {
@@ -157,6 +177,7 @@ impl HostDb {
         Ok(HostDb {
             classes,
             freemail,
+            shared,
             cms_ac,
             cms_pat,
         })
@@ -175,6 +196,30 @@ impl HostDb {
             }
             s = s.split_once('.')?.1;
             is_sub = true;
+        }
+    }
+
+    /// True when a link on `host` sits on a shared service (an event, survey or form builder, an
+    /// ESP click tracker, a big site's redirector): the name is everyone's. `registrable` is the
+    /// host's registrable domain: when it lies below the listed entry (`acme.web.app` under
+    /// `web.app`, a public-suffix platform), the customer owns that name, so it is not shared.
+    pub fn is_shared_service(&self, host: &str, registrable: Option<&str>) -> bool {
+        let Some(h) = clean(host) else { return false };
+        let reg = registrable.and_then(clean);
+        let mut s = h.as_str();
+        loop {
+            if self.shared.contains_key(s) {
+                return match &reg {
+                    None => true,
+                    Some(r) => {
+                        s == r || s.strip_suffix(r.as_str()).is_some_and(|p| p.ends_with('.'))
+                    }
+                };
+            }
+            match s.split_once('.') {
+                Some((_, rest)) => s = rest,
+                None => return false,
+            }
         }
     }
 
@@ -235,4 +280,37 @@ pub fn is_ipfs_path(path: &str) -> bool {
             .is_some_and(|x| x.eq_ignore_ascii_case(prefix))
     };
     (lower("ipfs/") || lower("ipns/")) && p.len() > 5
+}
+
+#[cfg(test)]
+mod shared_tests {
+    use super::HostDb;
+
+    #[test]
+    fn shared_services_are_everyones_but_customer_names_are_not() {
+        let db = HostDb::embedded();
+        assert!(db.is_shared_service("www.eventbrite.com", Some("eventbrite.com")));
+        assert!(db.is_shared_service("docs.google.com", Some("google.com")));
+        assert!(db.is_shared_service("storage.googleapis.com", Some("googleapis.com")));
+        assert!(db.is_shared_service("u123.ct.sendgrid.net", Some("sendgrid.net")));
+        // A public-suffix platform gives each customer a name of their own.
+        assert!(!db.is_shared_service("acme-login.web.app", Some("acme-login.web.app")));
+        assert!(!db.is_shared_service(
+            "bucket.s3.us-east-2.amazonaws.com",
+            Some("bucket.s3.us-east-2.amazonaws.com")
+        ));
+        assert!(!db.is_shared_service("evil-shop.example", Some("evil-shop.example")));
+        assert!(!db.is_shared_service("notgoogle.com", Some("notgoogle.com")));
+    }
+
+    #[test]
+    fn shared_services_must_be_domains() {
+        let base = HostDb::embedded_source();
+        let bad = base.replacen(
+            "shared_services = [",
+            "shared_services = [\"Not A Domain\", ",
+            1,
+        );
+        assert!(HostDb::from_toml(&bad).is_err());
+    }
 }
