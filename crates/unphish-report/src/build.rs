@@ -747,8 +747,12 @@ fn indicators(
         let f = citing(&|c| header_is(&c.location, header));
         let domain = m.registrable_domain.clone().unwrap_or_default();
         let owned = legit(&domain) || m.domain.as_deref().is_some_and(legit);
-        if let Some(a) = &m.address {
-            add("email", mk.apply(&a.to_lowercase()), role, owned, f.clone());
+        // An address that contains the recipient's (VERP bounces, From spoofed as the victim)
+        // would leak it or, masked, be no indicator at all.
+        if let Some(a) = m.address.as_ref().map(|a| a.to_lowercase())
+            && mk.apply(&a) == a
+        {
+            add("email", a, role, owned, f.clone());
         }
         add("domain", domain, role, owned, f);
     }

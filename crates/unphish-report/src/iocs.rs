@@ -190,30 +190,90 @@ fn pattern_str(s: &str) -> String {
 }
 
 /// A URL as a strict RFC 3986 URI (what STIX `url:value` must be): bytes a URI cannot hold
-/// (controls, spaces, quotes, backslashes, non-ASCII) are percent-encoded, as browsers do before
-/// sending the request.
-fn uri_safe(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_graphic()
+/// (controls, spaces, quotes, backslashes, brackets outside an IPv6 host, non-ASCII) are
+/// percent-encoded, as browsers do before sending the request. Links written without a scheme
+/// (`example.com/path`) open as http; other schemes (`tel:`, `about:`) are not web indicators.
+fn stix_url(s: &str) -> Option<String> {
+    let (scheme, rest) = match s.split_once("://") {
+        Some((scheme, rest)) => (scheme.to_string(), rest),
+        None if !s.split('/').next().unwrap_or("").contains(':') => ("http".to_string(), s),
+        None => return None,
+    };
+    if scheme.is_empty()
+        || !scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    {
+        return None;
+    }
+    // A bracketed IPv6 host keeps its brackets; everywhere else they are data.
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let keep_brackets = rest.starts_with('[');
+    // The authority must be a real host (and numeric port): `http://[tracking_link]` or
+    // `host:notaport` are template leftovers, not places.
+    let authority = rest.get(..host_end).unwrap_or("");
+    match url::Url::parse(&format!("{scheme}://{authority}/")) {
+        Ok(u) if u.host_str().is_some_and(|h| !h.is_empty()) => {}
+        _ => return None,
+    }
+    let mut out = format!("{scheme}://");
+    for (i, b) in rest.bytes().enumerate() {
+        let bracket_ok = keep_brackets && i < host_end && matches!(b, b'[' | b']');
+        let plain = b.is_ascii_graphic()
             && !matches!(
                 b,
-                b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
-            )
-        {
+                b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}' | b'[' | b']'
+            );
+        if plain || bracket_ok {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
         }
     }
-    out
+    Some(out)
+}
+
+/// A host name under IDNA's strict rules (no underscores, valid punycode), as STIX's
+/// `idn-hostname` format demands.
+fn is_hostname(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && !s.split('.').any(str::is_empty)
+        && idna::domain_to_ascii_strict(s).is_ok()
+}
+
+/// Whether a value is well-formed for its STIX observable type. Broken headers give values like
+/// `user@'domain.example` or a masked recipient (`****@***.**`): they stay in the CSV and MISP
+/// exports for the analyst, but a STIX consumer would reject the whole bundle for one of them.
+fn stix_well_formed(i: &IndicatorOut) -> bool {
+    match i.kind {
+        // The validator's (and many consumers') address syntax: a conservative ASCII subset.
+        // Look-alike Unicode addresses still reach STIX through their domain.
+        "email" => match i.value.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && local
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '+' | '-'))
+                    && domain.contains('.')
+                    && domain.is_ascii()
+                    && is_hostname(domain)
+            }
+            None => false,
+        },
+        "url" => stix_url(&i.value).is_some(),
+        "domain" | "hostname" => is_hostname(&i.value),
+        "ipv4" => i.value.parse::<std::net::Ipv4Addr>().is_ok(),
+        "ipv6" => i.value.parse::<std::net::Ipv6Addr>().is_ok(),
+        _ => !i.value.is_empty(),
+    }
 }
 
 /// The observable for an indicator: its SCO type, the ID-contributing properties (spec §2.9;
 /// they make the deterministic id) and the pattern.
 fn observable(i: &IndicatorOut) -> (&'static str, Value, String) {
     if i.kind == "url" {
-        let u = uri_safe(&i.value);
+        let u = stix_url(&i.value).unwrap_or_default();
         let v = pattern_str(&u);
         return ("url", json!({"value": u}), format!("[url:value = '{v}']"));
     }
@@ -301,7 +361,7 @@ pub fn stix(msgs: &[IocMessage]) -> Value {
         let mut refs: Vec<String> = Vec::new();
         let mut indicators: Vec<Value> = Vec::new();
         let mut relationships: Vec<Value> = Vec::new();
-        for i in &m.indicators {
+        for i in m.indicators.iter().filter(|i| stix_well_formed(i)) {
             let (sco_type, props, pattern) = observable(i);
             let canonical = serde_json::to_string(&props).unwrap_or_default();
             let sco_id = format!("{sco_type}--{}", uuid5(&STIX_SCO_NS, canonical.as_bytes()));
@@ -499,11 +559,45 @@ mod tests {
 
     #[test]
     fn urls_become_strict_uris() {
+        let u = |s: &str| stix_url(s);
         assert_eq!(
-            uri_safe("http://a.example/p q\\\"é"),
-            "http://a.example/p%20q%5C%22%C3%A9"
+            u("http://a.example/p q\\\"é").as_deref(),
+            Some("http://a.example/p%20q%5C%22%C3%A9")
         );
-        assert_eq!(uri_safe("http://a.example/it's"), "http://a.example/it's");
+        assert_eq!(
+            u("http://a.example/it's").as_deref(),
+            Some("http://a.example/it's")
+        );
+        assert_eq!(
+            u("a.example/[optout]").as_deref(),
+            Some("http://a.example/%5Boptout%5D")
+        );
+        assert_eq!(
+            u("http://[2001:db8::1]/x").as_deref(),
+            Some("http://[2001:db8::1]/x")
+        );
+        assert_eq!(u("tel:+1 205"), None);
+    }
+
+    #[test]
+    fn malformed_values_stay_out_of_stix() {
+        let ind = |kind, value: &str| IndicatorOut {
+            kind,
+            value: value.into(),
+            role: "from",
+            brand_owned: false,
+            findings: vec![],
+        };
+        assert!(stix_well_formed(&ind("email", "a.b+c@mail.example.jp")));
+        assert!(!stix_well_formed(&ind("email", "user@'domain.example")));
+        assert!(!stix_well_formed(&ind("email", "root@ubuntu-host")));
+        assert!(!stix_well_formed(&ind("email", "****@*******.**")));
+        assert!(!stix_well_formed(&ind("domain", "domain.example'")));
+        assert!(stix_well_formed(&ind("domain", "例え.jp")));
+        assert!(!stix_well_formed(&ind("domain", "x86_64-linux-gnu.so")));
+        assert!(!stix_well_formed(&ind("url", "http://[tracking_link]")));
+        assert!(!stix_well_formed(&ind("url", "http://a.example:disk/")));
+        assert!(!stix_well_formed(&ind("ipv4", "1.2.3")));
     }
 
     #[test]
