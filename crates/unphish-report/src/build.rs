@@ -151,43 +151,71 @@ fn replace_token(hay: &str, needle: &str, with: &str) -> String {
 
 /// Defangs the attacker's URLs, link hosts and origin address inside a quote or a sentence, so
 /// a published report has nothing clickable. Hosts of a brand's own site stay as they are.
-fn defang_quote(q: &str, ev: &Evidence, en: &Enrichment, mk: &Masker) -> String {
-    let mut out = q.to_string();
-    for l in ev.links.iter().take(200) {
-        for u in [&l.raw, &l.url] {
-            let masked = mk.apply(u);
-            for cand in [u.as_str(), masked.as_str()] {
-                if cand.len() > 3 && out.contains(cand) {
-                    out = out.replace(cand, &defang_url(cand));
+///
+/// Built once per report: the needles (each distinct URL, its masked form, each non-brand host,
+/// the origin address and name) are collected and deduplicated up front, because a report defangs
+/// dozens of strings and a message can carry hundreds of links.
+struct Defanger {
+    urls: Vec<(String, String)>,
+    tokens: Vec<(String, String)>,
+}
+
+impl Defanger {
+    fn new(ev: &Evidence, en: &Enrichment, mk: &Masker) -> Defanger {
+        let mut urls: Vec<(String, String)> = Vec::new();
+        let mut tokens: Vec<(String, String)> = Vec::new();
+        let push = |v: &mut Vec<(String, String)>, needle: &str, with: String| {
+            if !v.iter().any(|(n, _)| n == needle) {
+                v.push((needle.to_string(), with));
+            }
+        };
+        for l in ev.links.iter().take(200) {
+            for u in [&l.raw, &l.url] {
+                let masked = mk.apply(u);
+                for cand in [u.as_str(), masked.as_str()] {
+                    if cand.len() > 3 {
+                        push(&mut urls, cand, defang_url(cand));
+                    }
                 }
             }
         }
+        for (i, l) in ev.links.iter().enumerate().take(200) {
+            if en.links.get(i).is_some_and(|x| x.owner.is_some()) {
+                continue;
+            }
+            for h in [&l.host, &l.host_unicode].into_iter().flatten() {
+                push(&mut tokens, h, defang_host(h));
+            }
+        }
+        if let Some(o) = &ev.origin {
+            if let Some(ip) = o.ip {
+                let s = ip.to_string();
+                let d = defang_host(&s);
+                push(&mut tokens, &s, d);
+            }
+            if let Some(r) = &o.rdns {
+                push(&mut tokens, r, defang_host(r));
+            }
+        }
+        Defanger { urls, tokens }
     }
-    for (i, l) in ev.links.iter().enumerate().take(200) {
-        if en.links.get(i).is_some_and(|x| x.owner.is_some()) {
-            continue;
-        }
-        for h in [&l.host, &l.host_unicode].into_iter().flatten() {
-            out = replace_token(&out, h, &defang_host(h));
-        }
-    }
-    if let Some(o) = &ev.origin {
-        if let Some(ip) = o.ip {
-            let s = ip.to_string();
-            out = replace_token(&out, &s, &defang_host(&s));
-        }
-        if let Some(r) = &o.rdns {
-            out = replace_token(&out, r, &defang_host(r));
-        }
-    }
-    out
-}
 
-fn defang_bi(b: &Bilingual, ev: &Evidence, en: &Enrichment, mk: &Masker) -> Bilingual {
-    bi(
-        defang_quote(&b.en, ev, en, mk),
-        defang_quote(&b.ja, ev, en, mk),
-    )
+    fn apply(&self, q: &str) -> String {
+        let mut out = q.to_string();
+        for (needle, with) in &self.urls {
+            if out.contains(needle.as_str()) {
+                out = out.replace(needle.as_str(), with);
+            }
+        }
+        for (needle, with) in &self.tokens {
+            out = replace_token(&out, needle, with);
+        }
+        out
+    }
+
+    fn bi(&self, b: &Bilingual) -> Bilingual {
+        bi(self.apply(&b.en), self.apply(&b.ja))
+    }
 }
 
 fn mailbox(m: &unphish_evidence::Mailbox, mk: &Masker) -> MailboxOut {
@@ -265,6 +293,7 @@ pub fn build(input: BuildInput<'_>) -> Report {
     } else {
         Masker::default()
     };
+    let df = Defanger::new(ev, en, &mk);
 
     let origin = ev.origin.as_ref().map(|o| {
         let info = en.origin.clone().unwrap_or_default();
@@ -294,7 +323,7 @@ pub fn build(input: BuildInput<'_>) -> Report {
             received_defanged: String::new(),
             hop_index: o.hop_index,
             why: bi(mk.apply(&o.why.en), mk.apply(&o.why.ja)),
-            why_defanged: defang_bi(&bi(mk.apply(&o.why.en), mk.apply(&o.why.ja)), ev, en, &mk),
+            why_defanged: df.bi(&bi(mk.apply(&o.why.en), mk.apply(&o.why.ja))),
         }
     });
 
@@ -374,8 +403,8 @@ pub fn build(input: BuildInput<'_>) -> Report {
             group: meta.group.as_str().to_string(),
             confidence: format!("{:?}", meta.confidence).to_lowercase(),
             weight,
-            title_defanged: defang_bi(&title, ev, en, &mk),
-            explanation_defanged: defang_bi(&explanation, ev, en, &mk),
+            title_defanged: df.bi(&title),
+            explanation_defanged: df.bi(&explanation),
             title,
             explanation,
             evidence: h
@@ -387,7 +416,7 @@ pub fn build(input: BuildInput<'_>) -> Report {
                     EvidenceOut {
                         kind,
                         at,
-                        quote_defanged: defang_quote(&quote, ev, en, &mk),
+                        quote_defanged: df.apply(&quote),
                         quote,
                     }
                 })

@@ -28,9 +28,13 @@ impl Masker {
         Masker { needles }
     }
 
-    /// Masks a string; cheap when there is nothing to mask.
+    /// Masks a string; cheap when there is nothing to mask (one scan for `@`/`%`, one lower-casing).
     pub fn apply(&self, s: &str) -> String {
         if self.needles.is_empty() || !s.contains(['@', '%']) {
+            return s.to_string();
+        }
+        let lower = s.to_ascii_lowercase();
+        if !self.needles.iter().any(|(n, _)| lower.contains(n.as_str())) {
             return s.to_string();
         }
         let mut out = s.to_string();
