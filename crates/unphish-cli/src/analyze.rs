@@ -154,7 +154,13 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
         anyhow::bail!("--map draws one message: give a single input");
     }
     let mut iocs: Vec<unphish_report::iocs::IocMessage> = Vec::new();
-    let mut out = anstream::stdout().lock();
+    // Only the text report carries colour; machine formats go straight out, without the colour
+    // adapter scanning every byte for escape sequences.
+    let mut out: Box<dyn Write> = if matches!(args.format, Format::Text) && args.iocs.is_none() {
+        Box::new(anstream::stdout().lock())
+    } else {
+        Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()))
+    };
     let json_array = matches!(args.format, Format::Json) && multi && args.iocs.is_none();
     if json_array {
         out.write_all(b"[")?;
