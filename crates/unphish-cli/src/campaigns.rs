@@ -1,6 +1,8 @@
 //! `unphish campaigns`: the campaigns the triage store remembers.
 
-use crate::triage::{campaign_text, open_store};
+use crate::triage::{
+    LangArg, Words, campaign_md, campaign_text, label, md, members_text, open_store,
+};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::Write;
@@ -12,6 +14,8 @@ use unphish_triage::CampaignFilter;
 pub enum Format {
     Text,
     Json,
+    /// Markdown (a table; `show` adds the members and the founding message's analysis).
+    Md,
 }
 
 #[derive(Args, Debug)]
@@ -24,6 +28,9 @@ pub struct CampaignsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text", global = true)]
     format: Format,
+    /// Language (auto: Japanese when most stored messages are Japanese, else English).
+    #[arg(long, value_enum, default_value = "auto", global = true)]
+    lang: LangArg,
     /// Only campaigns seen on or after this day (YYYY-MM-DD, UTC).
     #[arg(long, value_name = "DATE")]
     since: Option<String>,
@@ -56,6 +63,9 @@ fn day(s: &str) -> Result<i64> {
 
 pub fn run(args: CampaignsArgs) -> Result<ExitCode> {
     let store = open_store(args.db.as_ref())?;
+    let lang = args.lang.resolve(&store.language()?);
+    let w = Words(lang);
+    let code = w.t("en", "ja");
     let mut buf = Vec::with_capacity(16 * 1024);
     match &args.action {
         Some(Action::Show { id }) => {
@@ -76,18 +86,39 @@ pub fn run(args: CampaignsArgs) -> Result<ExitCode> {
                     buf.push(b'\n');
                 }
                 Format::Text => {
-                    campaign_text(&c, &mut buf)?;
-                    writeln!(buf, "\nMembers\n")?;
+                    campaign_text(&c, w, &mut buf)?;
+                    members_text(&members, w, &mut buf)?;
+                }
+                Format::Md => {
+                    campaign_md(&c, w, 1, &mut buf)?;
+                    writeln!(buf, "## {}\n", w.t("Members", "メンバー"))?;
+                    writeln!(
+                        buf,
+                        "| {} | {} | {} | {} | {} |\n|---|---|---|---|---|",
+                        w.t("Seen", "受信"),
+                        w.t("Verdict", "判定"),
+                        w.t("Subject", "件名"),
+                        w.t("Source", "入力"),
+                        w.t("Why grouped", "グループ化の根拠")
+                    )?;
                     for m in &members {
                         writeln!(
                             buf,
-                            "{}  {}  {}  {}",
-                            m.seen.as_deref().unwrap_or("-"),
-                            m.verdict,
-                            m.subject.as_deref().unwrap_or("(no subject)"),
-                            m.source
+                            "| {} | {} | {} | {} | {} |",
+                            md(m.seen.as_deref().unwrap_or("-")),
+                            md(&w.verdict(&m.verdict)),
+                            md(m.subject.as_deref().unwrap_or("")),
+                            md(&m.source),
+                            md(&w.reason(&m.reason))
                         )?;
-                        writeln!(buf, "    {}", m.reason)?;
+                    }
+                    if let Some(doc) = store.campaign_report(&c.id, code)? {
+                        writeln!(
+                            buf,
+                            "\n## {}\n",
+                            w.t("Analysis of the founding message", "最初の1通の分析")
+                        )?;
+                        crate::triage::nest_md(&doc, 2, &mut buf)?;
                     }
                 }
             }
@@ -113,11 +144,34 @@ pub fn run(args: CampaignsArgs) -> Result<ExitCode> {
                     for c in &list {
                         writeln!(
                             buf,
-                            "{}  {:>5}  {:<16}  {}",
+                            "{}  {:>5}  {:<20}  {}",
                             c.id,
                             c.size,
                             c.last_seen.as_deref().unwrap_or("-"),
-                            c.label
+                            label(c, w)
+                        )?;
+                    }
+                }
+                Format::Md => {
+                    writeln!(
+                        buf,
+                        "# {}\n\n| {} | {} | {} | {} | {} |\n|---|---|---|---|---|",
+                        w.t("Campaigns", "キャンペーン一覧"),
+                        w.t("Campaign", "キャンペーン"),
+                        w.t("Size", "件数"),
+                        w.t("First seen", "初観測"),
+                        w.t("Last seen", "最終観測"),
+                        w.t("Label", "概要")
+                    )?;
+                    for c in &list {
+                        writeln!(
+                            buf,
+                            "| `{}` | {} | {} | {} | {} |",
+                            c.id,
+                            c.size,
+                            md(c.first_seen.as_deref().unwrap_or("-")),
+                            md(c.last_seen.as_deref().unwrap_or("-")),
+                            md(&label(c, w))
                         )?;
                     }
                 }

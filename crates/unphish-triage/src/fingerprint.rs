@@ -65,8 +65,13 @@ pub struct Fingerprint {
     pub hash: String,
     pub subject: Option<String>,
     pub from: Option<String>,
-    /// The top Received hop's time: when the mailbox got it (the Date header is the sender's word).
+    /// When the mailbox got it, by the receiving side's clock (see [`seen_time`]).
     pub seen_ts: Option<i64>,
+    /// The message's language (`ja`, `en`, ...), for the digest's language.
+    pub language: Option<String>,
+    /// The full analysis, kept only until the message is stored: a campaign's founder has its
+    /// report rendered for the Markdown digest.
+    pub report: Option<Box<Report>>,
     pub verdict: String,
     pub score: f64,
     pub brand: Option<String>,
@@ -198,6 +203,60 @@ pub fn path_template(path: &str) -> String {
     out
 }
 
+/// True when a path on a shared service names one page rather than the service's own endpoint:
+/// `/ls/click` and `/track/click` are everyone's (the token is in the query), `/r/8KQ2ZX` or
+/// `/e/free-phone-tickets-123` is one customer's.
+fn actor_path(path: &str) -> bool {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .any(|seg| seg.chars().count() > 5 || seg.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// At most `max` bytes, cut on a char boundary: a key is an index entry, not a copy of the URL.
+fn bounded(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while end > 0 && !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or("")
+}
+
+/// Unix seconds of 1990-01-01: mail dated earlier is a broken or forged clock.
+pub const EARLIEST_TS: i64 = 631_152_000;
+
+/// When the mailbox got the message. The receiving side's own clock is the one to trust: the
+/// boundary hop (the first server of the receiving side), then the other hops it wrote, then any
+/// hop, then the Date header (the sender's word). A time before 1990 or after `not_after` (the
+/// run's own time) is a forged or broken clock and is skipped.
+pub fn seen_time(ev: &Evidence, not_after: Option<i64>) -> Option<i64> {
+    use unphish_evidence::model::HopRole;
+    let ok = |t: i64| t >= EARLIEST_TS && not_after.is_none_or(|n| t <= n);
+    let by_role = |role: HopRole| {
+        ev.hops
+            .iter()
+            .filter(|h| h.role == role)
+            .find_map(|h| h.timestamp.filter(|t| ok(*t)))
+    };
+    by_role(HopRole::Boundary)
+        .or_else(|| by_role(HopRole::Internal))
+        .or_else(|| ev.hops.iter().find_map(|h| h.timestamp.filter(|t| ok(*t))))
+        .or_else(|| {
+            let d = ev.date.as_deref()?;
+            // Extraction stores it as RFC 3339; an unnormalised header is RFC 5322.
+            let t = match d.trim().parse::<jiff::Timestamp>() {
+                Ok(t) => t.as_second(),
+                Err(_) => jiff::fmt::rfc2822::parse(d.trim())
+                    .ok()?
+                    .timestamp()
+                    .as_second(),
+            };
+            ok(t).then_some(t)
+        })
+}
+
 fn digits_to_hash(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut prev = false;
@@ -266,11 +325,28 @@ fn lure_category(subject: Option<&str>, body: &str, lures: &LureDb) -> Option<St
         let ub = b.0 == "urgency";
         ua.cmp(&ub).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0))
     });
-    counts.into_iter().next().map(|(c, _)| c)
+    // One weak phrase in the body ("log in" in a footer) is not a lure: the winner needs a
+    // strong phrase, a subject hit, or two phrases.
+    counts
+        .into_iter()
+        .next()
+        .filter(|(_, w)| *w >= 2)
+        .map(|(c, _)| c)
 }
 
-/// Builds the fingerprint of one analysed message.
+/// Builds the fingerprint of one analysed message (no upper bound on its time).
 pub fn fingerprint(raw: &[u8], ev: &Evidence, report: &Report) -> Fingerprint {
+    fingerprint_at(raw, ev, report, None)
+}
+
+/// Builds the fingerprint of one analysed message; times after `not_after` (the run's own time)
+/// are not believed.
+pub fn fingerprint_at(
+    raw: &[u8],
+    ev: &Evidence,
+    report: &Report,
+    not_after: Option<i64>,
+) -> Fingerprint {
     let lures = LureDb::embedded();
     let mut keys: Vec<String> = Vec::new();
 
@@ -330,6 +406,7 @@ pub fn fingerprint(raw: &[u8], ev: &Evidence, report: &Report) -> Fingerprint {
         keys.push(format!("asn:{asn}"));
     }
 
+    let hosts = unphish_intel::hosts::HostDb::embedded();
     let mut link_domains: Vec<String> = Vec::new();
     for l in report.links.iter().take(MAX_LINKS) {
         // A brand's own domain (the real privacy-policy link phishing copies to look genuine)
@@ -347,11 +424,20 @@ pub fn fingerprint(raw: &[u8], ev: &Evidence, report: &Report) -> Fingerprint {
         if !link_domains.contains(&reg) {
             link_domains.push(reg.clone());
         }
+        // Event, survey and form builders, ESP click trackers and big sites' redirectors serve
+        // everyone: unrelated spam shares `eventbrite.com` or `sendgrid.net`. Only the exact page
+        // (`/e/free-iphone-tickets-8123`, a form id) is the actor's.
+        if hosts.is_shared_service(&host, Some(&reg)) {
+            if actor_path(path) {
+                keys.push(format!("url:{host}{}", bounded(path, 160)));
+            }
+            continue;
+        }
         match l.host_class.as_str() {
             // A short link's code is the actor's own; its template (`is.gd/*`) is everyone's.
             "shortener" => {
                 if path.len() > 1 {
-                    keys.push(format!("url:{host}{path}"));
+                    keys.push(format!("url:{host}{}", bounded(path, 160)));
                 }
             }
             // Shared hosts: the domain is everyone's; a subdomain, or a path with fixed words
@@ -379,7 +465,9 @@ pub fn fingerprint(raw: &[u8], ev: &Evidence, report: &Report) -> Fingerprint {
         lure: lure_category(subject.as_deref(), &body, lures),
         subject,
         from: from.and_then(|m| m.address.clone()),
-        seen_ts: ev.hops.iter().find_map(|h| h.timestamp),
+        seen_ts: seen_time(ev, not_after),
+        language: Some(ev.language.clone()).filter(|l| !l.is_empty()),
+        report: None,
         verdict: report.verdict.level.to_string(),
         score: report.verdict.score,
         brand,

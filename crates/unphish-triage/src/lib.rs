@@ -34,14 +34,25 @@ pub struct TriageOptions {
     pub batch: usize,
     /// Bytes per batch at most: a few huge messages make a batch on their own.
     pub batch_bytes: usize,
+    /// The run's own time (Unix seconds), from the caller's clock: received times later than
+    /// this (plus a day for skewed clocks) are forged, and undated campaigns are dated by it.
+    /// `None` (tests) trusts every time after 1990 and leaves undated campaigns undated.
+    pub now: Option<i64>,
 }
+
+/// The first batches are small and grow to [`TriageOptions::batch`]: something is committed
+/// within a fraction of a second, so a run killed early has still saved work.
+const FIRST_BATCH: usize = 4;
+/// Received times up to this far ahead of the run's clock are clock skew, not forgery.
+const CLOCK_SLACK: i64 = 86_400;
 
 impl Default for TriageOptions {
     fn default() -> Self {
         TriageOptions {
             threads: 0,
-            batch: 128,
+            batch: 64,
             batch_bytes: 32 * 1024 * 1024,
+            now: None,
         }
     }
 }
@@ -71,6 +82,8 @@ pub struct TriageReport {
     /// Sources or messages that could not be read.
     pub errors: Vec<String>,
     pub new_campaigns: usize,
+    /// The language most of this run's messages are in (`ja`, `en`, ...), for the digest.
+    pub language: String,
     /// Campaigns with a member in this run: new ones first, then by size.
     pub campaigns: Vec<Campaign>,
 }
@@ -86,12 +99,15 @@ pub enum Error {
 }
 
 /// Analyses one message; never panics (a panic inside analysis gives an empty fingerprint, so
-/// the message is still stored once and counted).
-pub fn analyse(analyzer: &Analyzer, raw: &[u8]) -> Fingerprint {
+/// the message is still stored once and counted). Received times after `not_after` are not
+/// believed.
+pub fn analyse(analyzer: &Analyzer, raw: &[u8], not_after: Option<i64>) -> Fingerprint {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let ev = analyzer.evidence(raw);
         let report = analyzer.judge(&ev);
-        fingerprint(raw, &ev, &report)
+        let mut fp = fingerprint::fingerprint_at(raw, &ev, &report, not_after);
+        fp.report = Some(Box::new(report));
+        fp
     }))
     .unwrap_or_else(|_| Fingerprint {
         hash: fingerprint::content_hash(raw),
@@ -122,7 +138,8 @@ pub fn triage(
             }
         })
         .collect();
-    let run = store.begin_run(&names.join("\n"))?;
+    let run = store.begin_run(&names.join("\n"), opts.now)?;
+    let not_after = opts.now.map(|n| n.saturating_add(CLOCK_SLACK));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
         .build()
@@ -135,16 +152,18 @@ pub fn triage(
     let reader = std::thread::spawn(move || {
         let mut batch = Vec::with_capacity(batch_max);
         let mut bytes = 0usize;
+        let mut size = FIRST_BATCH.min(batch_max);
         for item in source::messages(sources) {
             if let Ok(m) = &item {
                 bytes += m.bytes.len();
             }
             batch.push(item);
-            if batch.len() >= batch_max || bytes >= batch_bytes {
+            if batch.len() >= size || bytes >= batch_bytes {
                 if tx.send(std::mem::take(&mut batch)).is_err() {
                     return;
                 }
                 bytes = 0;
+                size = size.saturating_mul(2).min(batch_max);
             }
         }
         if !batch.is_empty() {
@@ -188,7 +207,7 @@ pub fn triage(
                                 hash,
                                 ..Fingerprint::default()
                             },
-                            _ => analyse(analyzer, &m.bytes),
+                            _ => analyse(analyzer, &m.bytes, not_after),
                         };
                         Ok((m.label, fp, m.read_bytes, m.truncated))
                     }
@@ -227,6 +246,7 @@ pub fn triage(
         return Err(Error::Stopped(batches));
     }
     let campaigns = store.run_campaigns(run)?;
+    let language = store.run_language(run)?;
     Ok(TriageReport {
         schema: SCHEMA,
         run,
@@ -236,6 +256,7 @@ pub fn triage(
         truncated,
         errors,
         new_campaigns: campaigns.iter().filter(|c| c.new).count(),
+        language,
         campaigns,
     })
 }

@@ -17,9 +17,10 @@ use std::path::Path;
 
 /// Schema migrations, applied in order, each in its own transaction. Never edit one that has
 /// shipped: add the next.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "CREATE TABLE runs (
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "CREATE TABLE runs (
         id INTEGER PRIMARY KEY,
         sources TEXT NOT NULL,
         completed INTEGER NOT NULL DEFAULT 0
@@ -77,7 +78,19 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         hash TEXT NOT NULL,
         PRIMARY KEY (run, hash)
     );",
-)];
+    ),
+    (
+        2,
+        "ALTER TABLE runs ADD COLUMN started BIGINT;
+    ALTER TABLE messages ADD COLUMN lang TEXT;
+    CREATE TABLE campaign_reports (
+        campaign TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        markdown TEXT NOT NULL,
+        PRIMARY KEY (campaign, lang)
+    );",
+    ),
+];
 
 /// Campaigns read per grouping key. A key is stored once per campaign (with the first member
 /// that had it), so a key every message has (a big cloud's AS number) costs the same as a rare
@@ -207,6 +220,12 @@ pub fn label(brand: Option<&str>, lure: Option<&str>, subject: Option<&str>) -> 
 struct Candidate {
     campaign: String,
     strong: Vec<String>,
+    /// Shared attacker link domains: strong only with the same lure or brand, or another
+    /// agreeing key (see [`find_campaign`]).
+    domains: Vec<String>,
+    /// A content key agrees (subject template, sender pattern, similar body): unlike the
+    /// origin network, which is infrastructure like the link domain.
+    content: bool,
     weak_points: u32,
     weak: Vec<String>,
 }
@@ -274,11 +293,13 @@ impl Store {
 
     /// Starts a run. Campaigns founded by an earlier run that never completed (killed before
     /// it reported) were never shown to anyone, so they count as new in this one.
-    pub fn begin_run(&mut self, sources: &str) -> Result<i64, StoreError> {
+    /// `started` is the caller's clock (Unix seconds): it dates campaigns whose messages carry
+    /// no believable time.
+    pub fn begin_run(&mut self, sources: &str, started: Option<i64>) -> Result<i64, StoreError> {
         let tx = self.conn.transaction()?;
         tx.execute(
-            "INSERT INTO runs (id, sources, completed) VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM runs), ?1, 0)",
-            [sources],
+            "INSERT INTO runs (id, sources, completed, started) VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM runs), ?1, 0, ?2)",
+            params![sources, started],
         )?;
         let run: i64 = tx.query_row("SELECT MAX(id) FROM runs", [], |r| r.get(0))?;
         tx.execute(
@@ -375,9 +396,11 @@ impl Store {
     pub fn campaigns(&self, f: &CampaignFilter) -> Result<Vec<Campaign>, StoreError> {
         let brand = f.brand.as_ref().map(|b| format!("%{}%", b.to_lowercase()));
         let mut stmt = self.conn.prepare(
+            // A campaign whose messages carry no believable time is dated by the run that
+            // stored it; with no date at all it is kept (hiding it would hide a campaign).
             "SELECT id FROM campaigns
-             WHERE (?1 IS NULL OR last_ts >= ?1)
-               AND (?2 IS NULL OR first_ts < ?2)
+             WHERE (?1 IS NULL OR COALESCE(last_ts, (SELECT started FROM runs WHERE runs.id = campaigns.created_run), ?1) >= ?1)
+               AND (?2 IS NULL OR COALESCE(first_ts, (SELECT started FROM runs WHERE runs.id = campaigns.created_run), ?2 - 1) < ?2)
                AND (?3 IS NULL OR LOWER(COALESCE(brand, '')) LIKE ?3 OR LOWER(COALESCE(brand_name, '')) LIKE ?3)
              ORDER BY COALESCE(last_ts, 0) DESC, seq DESC
              LIMIT ?4",
@@ -409,6 +432,40 @@ impl Store {
             .query_map([id], member)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Some((c, members)))
+    }
+
+    /// The language most of the messages read in `run` are in: `ja` when more than half are
+    /// Japanese, otherwise `en` (the digest's two languages).
+    pub fn run_language(&self, run: i64) -> Result<String, StoreError> {
+        let (ja, all): (i64, i64) = self.conn.query_row(
+            "SELECT COALESCE(SUM(CASE WHEN m.lang = 'ja' THEN 1 ELSE 0 END), 0), COUNT(*)
+             FROM run_messages r JOIN messages m ON m.hash = r.hash WHERE r.run = ?1",
+            [run],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(if ja * 2 > all { "ja" } else { "en" }.to_string())
+    }
+
+    /// The language most stored messages are in: `ja` when more than half are Japanese, else `en`.
+    pub fn language(&self) -> Result<String, StoreError> {
+        let (ja, all): (i64, i64) = self.conn.query_row(
+            "SELECT COALESCE(SUM(CASE WHEN lang = 'ja' THEN 1 ELSE 0 END), 0), COUNT(*) FROM messages",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(if ja * 2 > all { "ja" } else { "en" }.to_string())
+    }
+
+    /// The Markdown analysis of a campaign's founding message in `lang` (`ja` or `en`).
+    pub fn campaign_report(&self, id: &str, lang: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT markdown FROM campaign_reports WHERE campaign = ?1 AND lang = ?2",
+                [id, lang],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// Number of stored messages.
@@ -595,6 +652,8 @@ fn find_campaign(
                     cands.push(Candidate {
                         campaign: c,
                         strong: Vec::new(),
+                        domains: Vec::new(),
+                        content: false,
                         weak_points: 0,
                         weak: Vec::new(),
                     });
@@ -605,14 +664,15 @@ fn find_campaign(
                 continue;
             };
             match kind {
-                KeyKind::LinkTemplate | KeyKind::LandingDomain | KeyKind::SameBody => {
-                    e.strong.push(describe(key))
-                }
+                KeyKind::LinkTemplate | KeyKind::SameBody => e.strong.push(describe(key)),
+                KeyKind::LandingDomain => e.domains.push(describe(key)),
                 KeyKind::Subject => {
+                    e.content = true;
                     e.weak_points += 2;
                     e.weak.push(describe(key));
                 }
                 KeyKind::Sender | KeyKind::Network => {
+                    e.content |= kind == KeyKind::Sender;
                     e.weak_points += 1;
                     e.weak.push(describe(key));
                 }
@@ -639,6 +699,8 @@ fn find_campaign(
                 cands.push(Candidate {
                     campaign: c,
                     strong: Vec::new(),
+                    domains: Vec::new(),
+                    content: false,
                     weak_points: 0,
                     weak: Vec::new(),
                 });
@@ -648,6 +710,7 @@ fn find_campaign(
         let Some(e) = cands.get_mut(idx) else {
             continue;
         };
+        e.content = true;
         if long && !boilerplate {
             e.strong.push(text);
         } else {
@@ -657,17 +720,42 @@ fn find_campaign(
     }
     let mut best: Option<(Candidate, i64)> = None;
     for mut c in cands {
+        if c.strong.is_empty() && c.domains.is_empty() && c.weak_points < 2 {
+            continue;
+        }
+        let (seq, brand, brand_name, lure): (i64, Option<String>, Option<String>, Option<String>) =
+            tx.query_row(
+                "SELECT seq, brand, brand_name, lure FROM campaigns WHERE id = ?1",
+                [&c.campaign],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
+        let same_brand = brand.is_some() && brand == fp.brand;
+        let same_lure = lure.is_some() && lure == fp.lure;
+        let other_lure = matches!((&lure, &fp.lure), (Some(a), Some(b)) if a != b);
+        // A link domain shared by messages with different lures is the affiliate network's
+        // redirector (voucher, dating and horoscope spam all pass through it), not one campaign:
+        // following it alone chains unrelated lures together. It counts with the same lure or
+        // brand, or, when a lure is unknown, with agreeing content (the same origin network is
+        // infrastructure too: the affiliate's mailer sends every offer).
+        if !c.domains.is_empty() {
+            let agreeing = c.content || !c.strong.is_empty();
+            if same_lure || same_brand || (!other_lure && agreeing) {
+                if same_lure && let Some(l) = &lure {
+                    c.weak.push(format!("same lure {l}"));
+                }
+                let mut d = std::mem::take(&mut c.domains);
+                d.append(&mut c.strong);
+                c.strong = d;
+            } else {
+                c.domains.clear();
+            }
+        }
         if c.strong.is_empty() && c.weak_points < 2 {
             continue;
         }
-        let (seq, brand, brand_name): (i64, Option<String>, Option<String>) = tx.query_row(
-            "SELECT seq, brand, brand_name FROM campaigns WHERE id = ?1",
-            [&c.campaign],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
         // The same impersonated brand adds to other evidence; on its own it is every lure
         // of that brand.
-        if brand.is_some() && brand == fp.brand {
+        if same_brand {
             c.weak_points += 1;
             c.weak.push(format!(
                 "same impersonated brand {}",
@@ -735,12 +823,28 @@ fn add_message(
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9)",
                 params![id, cseq, fp.brand, fp.brand_name, fp.lure, fp.subject, fp.hash, fp.seen_ts, run],
             )?;
+            if let Some(report) = &fp.report {
+                // The digest shows a new campaign with its founder's full analysis; the founder's
+                // raw message is not kept, so the analysis is rendered now, in both languages.
+                let mut rep = tx.prepare_cached(
+                    "INSERT INTO campaign_reports (campaign, lang, markdown) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                )?;
+                for (code, lang) in [
+                    ("ja", unphish::text::Lang::Ja),
+                    ("en", unphish::text::Lang::En),
+                ] {
+                    let opts = unphish_report::RenderOptions::new(lang);
+                    if let Ok(md) = unphish_report::markdown::render(report, &opts) {
+                        rep.execute(params![id, code, md])?;
+                    }
+                }
+            }
             (id, "founded the campaign".to_string(), Vec::new())
         }
     };
     tx.execute(
-        "INSERT INTO messages (hash, seq, campaign, source, subject, sender, seen_ts, verdict, score, brand, lure, origin, sketch, sketch_tokens, reason, run)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        "INSERT INTO messages (hash, seq, campaign, source, subject, sender, seen_ts, verdict, score, brand, lure, origin, sketch, sketch_tokens, reason, run, lang)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         params![
             fp.hash,
             seq,
@@ -757,7 +861,8 @@ fn add_message(
             fp.sketch.map(|s| minhash::encode(&s.slots)),
             fp.sketch.map(|s| s.tokens as i64),
             reason,
-            run
+            run,
+            fp.language
         ],
     )?;
     let mut key_stmt = tx.prepare_cached(
@@ -794,4 +899,43 @@ fn add_message(
         ind.execute(params![campaign, "reason", r])?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_1_store_upgrades_in_place() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY)")
+            .unwrap();
+        let (_, v1) = MIGRATIONS[0];
+        conn.execute_batch(v1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO schema_migrations (version) VALUES (1);
+             INSERT INTO runs (id, sources, completed) VALUES (1, 'inbox', 1);
+             INSERT INTO campaigns (id, seq, representative, size, created_run)
+               VALUES ('C-1', 1, 'h1', 1, 1);
+             INSERT INTO messages (hash, seq, campaign, source, verdict, score, reason, run)
+               VALUES ('h1', 1, 'C-1', 'inbox#1', 'phishing', 9.0, 'founded the campaign', 1);
+             INSERT INTO run_messages (run, hash) VALUES (1, 'h1');",
+        )
+        .unwrap();
+        let mut store = Store::init(conn).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 2);
+        // Old rows survive and the new columns read as unknown.
+        let all = store.campaigns(&CampaignFilter::default()).unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(store.run_language(1).unwrap(), "en");
+        assert_eq!(store.campaign_report("C-1", "ja").unwrap(), None);
+        // An undated campaign from a run without a clock is kept by any date filter.
+        let since = CampaignFilter {
+            since: Some(2_000_000_000),
+            ..CampaignFilter::default()
+        };
+        assert_eq!(store.campaigns(&since).unwrap().len(), 1);
+        let run = store.begin_run("inbox", Some(1_700_000_000)).unwrap();
+        assert_eq!(run, 2);
+    }
 }

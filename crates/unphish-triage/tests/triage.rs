@@ -308,7 +308,7 @@ fn a_run_stopped_between_batches_loses_nothing_and_duplicates_nothing() {
 #[test]
 fn schema_is_versioned() {
     let store = Store::open_in_memory().unwrap();
-    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(store.schema_version().unwrap(), 2);
 }
 
 fn short_link_mail(subject: &str, body: &str, code: &str) -> String {
@@ -349,4 +349,255 @@ fn a_shared_shortener_does_not_group_strangers_but_one_short_link_does() {
     let mut sizes: Vec<i64> = r.campaigns.iter().map(|c| c.size).collect();
     sizes.sort();
     assert_eq!(sizes, vec![1, 1, 2], "{:#?}", r.campaigns);
+}
+
+/// One mail whose link goes through `host` + `path`: each call has its own wording, sender and
+/// network, so only the link and the lure can tie two of them together.
+fn hub_mail(i: usize, subject: &str, body: &str, host: &str, path: &str) -> String {
+    format!(
+        "Received: from relay{i}.sender{i}.example (relay{i}.sender{i}.example [203.0.113.{ip}])\n\tby mx.victim.example with ESMTP id H{i}; Mon, 3 Jun 2024 10:00:00 +0000\n\
+From: Offers <news@sender{i}.example>\nTo: y{i}@victim.example\nSubject: {subject}\n\
+Date: Mon, 3 Jun 2024 10:00:00 +0000\nContent-Type: text/plain\n\n{body}\nhttps://{host}{path}\n",
+        ip = 20 + i,
+    )
+}
+
+fn sizes(r: &unphish_triage::TriageReport) -> Vec<i64> {
+    let mut s: Vec<i64> = r.campaigns.iter().map(|c| c.size).collect();
+    s.sort();
+    s
+}
+
+#[test]
+fn a_redirector_shared_by_two_lures_is_two_campaigns() {
+    // An affiliate network routes every offer through one redirect domain: the prize lures are
+    // one campaign, the parcel lures another, though all four share the domain.
+    let dir = tempfile::tempdir().unwrap();
+    let msgs = [
+        hub_mail(
+            0,
+            "Congratulations, you have won a gift card",
+            "You have won a gift card worth 500 euros. Claim your prize before Sunday midnight.",
+            "route-hub.example",
+            "/go/a1",
+        ),
+        hub_mail(
+            1,
+            "Parcel delivery failed: reschedule delivery",
+            "We were unable to deliver your parcel. The delivery failed because the address is incomplete.",
+            "route-hub.example",
+            "/go/b2",
+        ),
+        hub_mail(
+            2,
+            "Lucky winner: claim your reward",
+            "You are a winner of our loyalty raffle. Claim your reward and pick your free gift now.",
+            "route-hub.example",
+            "/go/c3",
+        ),
+        hub_mail(
+            3,
+            "Your package is on hold",
+            "Your package is on hold at the depot. Pay the customs fee to reschedule delivery today.",
+            "route-hub.example",
+            "/go/d4",
+        ),
+    ];
+    let mbox = dir.path().join("hub.mbox");
+    write_mbox(&mbox, &msgs);
+    let mut store = Store::open_in_memory().unwrap();
+    let r = run(&mut store, &mbox, None, 8);
+    assert_eq!(sizes(&r), vec![2, 2], "{:#?}", r.campaigns);
+    for c in &r.campaigns {
+        let (_, members) = store.campaign(&c.id).unwrap().unwrap();
+        let subjects: Vec<String> = members.iter().filter_map(|m| m.subject.clone()).collect();
+        let prize = subjects
+            .iter()
+            .filter(|s| s.contains("won") || s.contains("winner"))
+            .count();
+        assert!(prize == 0 || prize == subjects.len(), "{subjects:?}");
+        // Every member but the founder says why it joined, naming the domain and the lure.
+        assert!(
+            members
+                .iter()
+                .skip(1)
+                .all(|m| m.reason.contains("same link domain route-hub.example")
+                    && m.reason.contains("same lure")),
+            "{members:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_shared_service_domain_is_not_an_actor_but_its_exact_page_is() {
+    // Unrelated senders all link to an event platform; only two mails share one event page.
+    let dir = tempfile::tempdir().unwrap();
+    let msgs = [
+        hub_mail(
+            0,
+            "Congratulations, you have won a gift card",
+            "You have won a gift card worth 500 euros. Claim your prize before Sunday midnight.",
+            "www.eventbrite.com",
+            "/e/spring-garden-fair-tickets-4411",
+        ),
+        hub_mail(
+            1,
+            "Lucky winner: claim your reward",
+            "You are a winner of our loyalty raffle. Claim your reward and pick your free gift now.",
+            "www.eventbrite.com",
+            "/e/city-marathon-volunteers-9902",
+        ),
+        hub_mail(
+            2,
+            "Your invitation to the webinar",
+            "Seats are limited, register through the event page to keep your place in the session.",
+            "www.eventbrite.com",
+            "/e/claim-free-iphone-tickets-7777",
+        ),
+        hub_mail(
+            3,
+            "Reminder: registration closes tonight",
+            "Registration closes tonight, complete the form on the event page to keep your seat.",
+            "www.eventbrite.com",
+            "/e/claim-free-iphone-tickets-7777",
+        ),
+    ];
+    let mbox = dir.path().join("saas.mbox");
+    write_mbox(&mbox, &msgs);
+    let mut store = Store::open_in_memory().unwrap();
+    let r = run(&mut store, &mbox, None, 8);
+    assert_eq!(sizes(&r), vec![1, 1, 2], "{:#?}", r.campaigns);
+    let pair = r.campaigns.iter().find(|c| c.size == 2).unwrap();
+    assert!(
+        pair.reasons.iter().any(|x| x
+            .value
+            .contains("www.eventbrite.com/e/claim-free-iphone-tickets-7777")),
+        "{:#?}",
+        pair.reasons
+    );
+}
+
+fn dated_mail(i: usize, received: &[&str], date: Option<&str>) -> String {
+    let mut m = String::new();
+    for r in received {
+        m.push_str(&format!(
+            "Received: from out{i}.example (out{i}.example [192.0.2.{ip}])\n\tby mx{i}.victim.example with ESMTP id D{i}; {r}\n",
+            ip = 30 + i
+        ));
+    }
+    let topic = [
+        "garden committee minutes",
+        "choir rehearsal schedule",
+        "bicycle repair workshop",
+    ]
+    .get(i)
+    .copied()
+    .unwrap_or("misc");
+    m.push_str(&format!(
+        "From: a{i} <a{i}@dated{i}.example>\nTo: b@victim.example\nSubject: About the {topic}\n"
+    ));
+    if let Some(d) = date {
+        m.push_str(&format!("Date: {d}\n"));
+    }
+    m.push_str(&format!(
+        "Content-Type: text/plain\n\nPlease find attached everything about the {topic}; bring questions along.\n"
+    ));
+    m
+}
+
+#[test]
+fn forged_and_impossible_times_are_not_believed() {
+    let dir = tempfile::tempdir().unwrap();
+    let msgs = [
+        // Only a time far in the future of the run: not believed, the Date header is used.
+        dated_mail(
+            0,
+            &["Tue, 1 Jan 2099 00:00:00 +0000"],
+            Some("Mon, 3 Jun 2024 10:00:00 +0000"),
+        ),
+        // Before 1990 everywhere: no time at all.
+        dated_mail(
+            1,
+            &["Thu, 1 Jan 1981 00:00:00 +0000"],
+            Some("Thu, 1 Jan 1970 00:00:00 +0000"),
+        ),
+        // A plausible received time.
+        dated_mail(2, &["Wed, 5 Jun 2024 12:00:00 +0000"], None),
+    ];
+    let mbox = dir.path().join("dates.mbox");
+    write_mbox(&mbox, &msgs);
+    let mut store = Store::open_in_memory().unwrap();
+    let opts = TriageOptions {
+        threads: 1,
+        // 2025-01-01: the run's own clock.
+        now: Some(1_735_689_600),
+        ..TriageOptions::default()
+    };
+    let sources = vec![resolve(mbox.to_str().unwrap()).unwrap()];
+    let r = triage(sources, &mut store, &analyzer(), &opts, None, &mut |_| {}).unwrap();
+    store.complete_run(r.run).unwrap();
+    let mut seen: Vec<(String, Option<String>)> = r
+        .campaigns
+        .iter()
+        .map(|c| (c.subject.clone().unwrap_or_default(), c.first_seen.clone()))
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen.iter().map(|s| s.1.as_deref()).collect::<Vec<_>>(),
+        // Sorted by subject: bicycle (2), choir (1), garden (0).
+        vec![
+            Some("2024-06-05 12:00 UTC"),
+            None,
+            Some("2024-06-03 10:00 UTC")
+        ],
+        "{seen:#?}"
+    );
+
+    // The undated campaign is dated by the run for --since/--until, not dropped.
+    let all = |since: Option<i64>, until: Option<i64>| {
+        store
+            .campaigns(&unphish_triage::CampaignFilter {
+                since,
+                until,
+                ..Default::default()
+            })
+            .unwrap()
+            .len()
+    };
+    assert_eq!(all(None, None), 3);
+    // Since 2024-12-01: only the undated one (stored by the 2025 run).
+    assert_eq!(all(Some(1_733_011_200), None), 1);
+    // Until 2024-12-01: the two dated ones.
+    assert_eq!(all(None, Some(1_733_011_200)), 2);
+}
+
+#[test]
+fn the_digest_language_follows_the_mailbox() {
+    let dir = tempfile::tempdir().unwrap();
+    // Three Japanese parcel lures and one English note: Japanese wins.
+    let msgs = vec![parcel(0), parcel(1), parcel(2), unrelated()];
+    let mbox = dir.path().join("ja.mbox");
+    write_mbox(&mbox, &msgs);
+    let mut store = Store::open_in_memory().unwrap();
+    let r = run(&mut store, &mbox, None, 8);
+    assert_eq!(r.language, "ja");
+    // The founders' analyses are kept in both languages for the Markdown digest.
+    let parcel_campaign = r.campaigns.iter().find(|c| c.size == 3).unwrap();
+    let ja = store
+        .campaign_report(&parcel_campaign.id, "ja")
+        .unwrap()
+        .unwrap();
+    let en = store
+        .campaign_report(&parcel_campaign.id, "en")
+        .unwrap()
+        .unwrap();
+    assert_ne!(ja, en);
+    assert!(!ja.is_empty() && !en.is_empty());
+
+    let msgs = vec![parcel(0), unrelated(), bank(0), bank(1)];
+    let mbox = dir.path().join("en.mbox");
+    write_mbox(&mbox, &msgs);
+    let mut store = Store::open_in_memory().unwrap();
+    let r = run(&mut store, &mbox, None, 8);
+    assert_eq!(r.language, "en");
 }
