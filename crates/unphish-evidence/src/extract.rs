@@ -23,20 +23,53 @@ pub fn extract_raw(raw: &[u8], limits: &ExtractLimits) -> Evidence {
 }
 
 /// [`extract_raw`] for a message nested `depth` levels deep.
+///
+/// Attached messages are extracted only after this level's parse is dropped, from byte ranges of
+/// the screened input: mail-parser parses every level of a chain again, decoded attachments
+/// included, and holding each level's parse during the recursion would multiply the peak memory
+/// by the depth.
 fn extract_raw_at(raw: &[u8], limits: &ExtractLimits, depth: usize) -> Evidence {
     let screened = unphish_mime::screen(raw, &limits.mime);
-    let parsed = screened.parse();
-    let mut ev = match &parsed.message {
-        Some(msg) => extract(msg, limits, depth),
-        None => Evidence {
-            language: "en".into(),
-            ..Evidence::default()
-        },
+    let mut sources = Vec::new();
+    let mut ev = {
+        let parsed = screened.parse();
+        let mut ev = match &parsed.message {
+            Some(msg) => extract_level(msg, limits, depth, &mut sources),
+            None => Evidence {
+                language: "en".into(),
+                ..Evidence::default()
+            },
+        };
+        let mut defects = parsed.defects;
+        defects.append(&mut ev.defects);
+        ev.defects = defects;
+        ev
     };
-    let mut defects = parsed.defects;
-    defects.append(&mut ev.defects);
-    ev.defects = defects;
+    for source in sources {
+        let bytes = match &source {
+            Nested::Range(start, end) => screened.bytes.get(*start..*end).unwrap_or_default(),
+            Nested::Decoded(bytes) => bytes.as_slice(),
+        };
+        ev.nested.push(extract_raw_at(bytes, limits, depth + 1));
+    }
     ev
+}
+
+/// Where an attached message's bytes are: a range of its parent's raw bytes, or a decoded copy
+/// when it was sent base64 or quoted-printable.
+enum Nested {
+    Range(usize, usize),
+    Decoded(Vec<u8>),
+}
+
+fn nested_source(msg: &Message<'_>, part: &MessagePart<'_>) -> Nested {
+    let raw_len = msg.raw_message().len();
+    let start = (part.offset_body as usize).min(raw_len);
+    let end = (part.offset_end as usize).clamp(start, raw_len);
+    match part.encoding {
+        mail_parser::Encoding::None => Nested::Range(start, end),
+        _ => unphish_mime::part_bytes(msg, part).map_or(Nested::Range(start, end), Nested::Decoded),
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -112,6 +145,9 @@ fn recipients(msg: &Message<'_>, hops: &[Hop]) -> Vec<String> {
     out
 }
 
+/// Attached messages analysed per message (a digest can hold hundreds).
+const MAX_NESTED_PER_MESSAGE: usize = 16;
+
 /// The depth to which the HTML scanner tracks open elements (`html::MAX_DEPTH`).
 const HTML_TRACKED_DEPTH: usize = 256;
 
@@ -165,8 +201,30 @@ fn content_type(part: &MessagePart<'_>) -> Option<String> {
     })
 }
 
-/// Extracts the evidence of a parsed message; `depth` counts enclosing messages.
+/// Extracts the evidence of a parsed message; `depth` counts enclosing messages. Attached
+/// messages are parsed again from their own bytes, through the same screen as the top level (a
+/// nested header of 100,000 fields or an 8 MB Subject is as hostile as a top-level one).
 pub fn extract(msg: &Message<'_>, limits: &ExtractLimits, depth: usize) -> Evidence {
+    let mut sources = Vec::new();
+    let mut ev = extract_level(msg, limits, depth, &mut sources);
+    let raw = msg.raw_message();
+    for source in sources {
+        let bytes = match &source {
+            Nested::Range(start, end) => raw.get(*start..*end).unwrap_or_default(),
+            Nested::Decoded(bytes) => bytes.as_slice(),
+        };
+        ev.nested.push(extract_raw_at(bytes, limits, depth + 1));
+    }
+    ev
+}
+
+/// The evidence of one message level; attached messages are left in `sources` for the caller.
+fn extract_level(
+    msg: &Message<'_>,
+    limits: &ExtractLimits,
+    depth: usize,
+    sources: &mut Vec<Nested>,
+) -> Evidence {
     let mut defects = Vec::new();
     let subject = unphish_mime::header_text(msg, "Subject");
     let headers = unphish_mime::raw_headers(msg);
@@ -257,7 +315,6 @@ pub fn extract(msg: &Message<'_>, limits: &ExtractLimits, depth: usize) -> Evide
         ));
     }
 
-    let mut nested = Vec::new();
     let depths = unphish_mime::part_depths(msg);
     let mut unhashed = Vec::new();
     for (index, part) in msg.parts.iter().enumerate().take(limits.mime.max_parts) {
@@ -293,7 +350,7 @@ pub fn extract(msg: &Message<'_>, limits: &ExtractLimits, depth: usize) -> Evide
             continue;
         }
         match &part.body {
-            PartType::Message(inner) => {
+            PartType::Message(_) => {
                 if depth + 1 > limits.mime.max_nested_messages {
                     if !defects.iter().any(|d| d.code == "limit.nesting") {
                         defects.push(Defect::new(
@@ -301,14 +358,13 @@ pub fn extract(msg: &Message<'_>, limits: &ExtractLimits, depth: usize) -> Evide
                             format!("attached messages are nested deeper than {}; the deeper ones were not analysed", limits.mime.max_nested_messages),
                         ));
                     }
-                } else if nested.len() < 16 {
-                    // The screen only saw the top-level header; parsing the attached message
-                    // again from its own bytes gives its header the same bounds (a nested header
-                    // of 100,000 fields or an 8 MB Subject is as hostile as a top-level one).
-                    nested.push(match unphish_mime::part_bytes(msg, part) {
-                        Some(bytes) => extract_raw_at(&bytes, limits, depth + 1),
-                        None => extract(inner, limits, depth + 1),
-                    });
+                } else if sources.len() < MAX_NESTED_PER_MESSAGE {
+                    sources.push(nested_source(msg, part));
+                } else if !defects.iter().any(|d| d.code == "limit.attached_messages") {
+                    defects.push(Defect::new(
+                        "limit.attached_messages",
+                        format!("the message has more than {MAX_NESTED_PER_MESSAGE} attached messages; only the first {MAX_NESTED_PER_MESSAGE} were analysed"),
+                    ));
                 }
             }
             PartType::Binary(_) | PartType::InlineBinary(_) => {
@@ -391,7 +447,7 @@ pub fn extract(msg: &Message<'_>, limits: &ExtractLimits, depth: usize) -> Evide
         html,
         attachments,
         recipients,
-        nested,
+        nested: Vec::new(),
         defects,
     }
 }

@@ -330,3 +330,19 @@ fn attached_message_with_a_hostile_header() {
     assert_defect(&r["nested"][0], "limit.header_size");
     assert!(r["nested"][0]["subject"].as_str().unwrap_or_default().len() <= 64 << 10);
 }
+
+#[test]
+fn digest_with_more_attached_messages_than_analysed() {
+    let mut m =
+        format!("{HEAD}Subject: digest\r\nContent-Type: multipart/digest; boundary=g\r\n\r\n");
+    for i in 0..40 {
+        m.push_str(&format!(
+            "--g\r\n\r\nSubject: item {i}\r\n\r\nhttps://item{i}.example/\r\n"
+        ));
+    }
+    m.push_str("--g--\r\n");
+    let r = report(m.as_bytes());
+    assert_defect(&r, "limit.attached_messages");
+    assert_eq!(r["nested"].as_array().map(Vec::len), Some(16));
+    assert_eq!(r["nested"][3]["subject"], "item 3");
+}
