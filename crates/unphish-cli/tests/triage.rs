@@ -230,3 +230,167 @@ fn maildir_and_markdown_digest() {
     assert!(!text.contains("New campaigns"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn run_ok(args: &[&str], db: &Path, tail: &[&str]) -> String {
+    let out = bin()
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .args(tail)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn markdown_digest_carries_each_new_campaigns_analysis_and_campaigns_lists_as_markdown() {
+    let dir = scratch("md");
+    let mbox = dir.join("in.mbox");
+    write_mbox(&mbox, 9);
+    let db = dir.join("t.db");
+    let text = run_ok(
+        &["triage", "-q", "--format", "md", "--lang", "en"],
+        &db,
+        &[mbox.to_str().unwrap()],
+    );
+    // One full analysis per new campaign, nested under the campaign's heading.
+    assert_eq!(
+        text.matches("#### Analysis of the representative message")
+            .count(),
+        3,
+        "{text}"
+    );
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.starts_with("# ") && l != "# unphish triage"),
+        "{text}"
+    );
+    // The analysis is the `analyze --format md` report: it quotes the founder's subject.
+    assert!(text.contains("Invoice 1000 is overdue"), "{text}");
+
+    let list = run_ok(&["campaigns", "--format", "md", "--lang", "en"], &db, &[]);
+    assert!(list.starts_with("# Campaigns"), "{list}");
+    assert_eq!(
+        list.lines().filter(|l| l.starts_with("| `C-")).count(),
+        3,
+        "{list}"
+    );
+
+    let id = list
+        .lines()
+        .find_map(|l| l.strip_prefix("| `"))
+        .and_then(|l| l.split('`').next())
+        .unwrap()
+        .to_string();
+    let show = run_ok(
+        &["campaigns", "--format", "md", "--lang", "en"],
+        &db,
+        &["show", &id],
+    );
+    assert!(show.contains("## Members"), "{show}");
+    assert_eq!(
+        show.lines()
+            .filter(|l| l.starts_with("| 2024-06-03"))
+            .count(),
+        3,
+        "{show}"
+    );
+    assert!(
+        show.contains("## Analysis of the founding message"),
+        "{show}"
+    );
+
+    // --since/--until by the receiving dates (2024-06-03).
+    let since = |d: &str| {
+        let v: serde_json::Value = serde_json::from_str(&run_ok(
+            &["campaigns", "--format", "json", "--since", d],
+            &db,
+            &[],
+        ))
+        .unwrap();
+        v.as_array().unwrap().len()
+    };
+    assert_eq!(since("2024-06-01"), 3);
+    assert_eq!(since("2024-06-04"), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A Japanese bank-account lure, numbers rotating.
+fn japanese(i: usize) -> String {
+    format!(
+        "From: =?UTF-8?B?{from}?= <info@bank-notice{i}.example>\nTo: user{i}@victim.example\nSubject: =?UTF-8?B?{subj}?=\nDate: Tue, 4 Jun 2024 10:00:00 +0900\nContent-Type: text/plain; charset=utf-8\n\n\
+お客様のアカウントで不審なログインが検出されたため、ご利用を一時的に制限しました。\n\
+下記のリンクから本人確認を行い、制限を解除してください。お手続き番号：{n}\n\
+https://secure-check{i}.example/verify/{n}\n\
+二十四時間以内にご確認いただけない場合、アカウントは永久に停止されます。\n",
+        from = b64("セキュリティセンター"),
+        subj = b64(&format!(
+            "【重要】アカウント利用制限のお知らせ {}",
+            4000 + i
+        )),
+        n = 90_000 + i * 17,
+    )
+}
+
+fn b64(s: &str) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let b = s.as_bytes();
+    let mut out = String::new();
+    for c in b.chunks(3) {
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
+        for k in 0..4 {
+            if k <= c.len() {
+                out.push(T[(n >> (18 - 6 * k) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_japanese_mailbox_gets_a_japanese_digest_unless_told_otherwise() {
+    let dir = scratch("ja");
+    let mbox = dir.join("ja.mbox");
+    let mut out = String::new();
+    for i in 0..4 {
+        out.push_str("From x@example Tue Jun  4 10:00:00 2024\n");
+        out.push_str(&japanese(i));
+        out.push('\n');
+    }
+    // One English message: the majority stays Japanese.
+    out.push_str("From x@example Tue Jun  4 10:00:00 2024\n");
+    out.push_str(&message(0));
+    out.push('\n');
+    std::fs::write(&mbox, out).unwrap();
+    let db = dir.join("t.db");
+    let text = run_ok(&["triage", "-q"], &db, &[mbox.to_str().unwrap()]);
+    assert!(text.contains("新しいキャンペーン"), "{text}");
+    assert!(text.contains("5 通を読み込み"), "{text}");
+    assert!(text.contains("件数"), "{text}");
+    assert!(!text.contains("New campaigns"), "{text}");
+
+    let text = run_ok(&["campaigns", "--lang", "en"], &db, &[]);
+    assert!(!text.contains("なりすまし先不明"), "{text}");
+    let ja = run_ok(&["campaigns", "--format", "md"], &db, &[]);
+    assert!(ja.starts_with("# キャンペーン一覧"), "{ja}");
+
+    // A rerun in English on request.
+    let text = run_ok(
+        &["triage", "-q", "--lang", "en", "--format", "md"],
+        &db,
+        &[mbox.to_str().unwrap()],
+    );
+    assert!(text.contains("## Known campaigns"), "{text}");
+    assert!(text.contains("5 messages read"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
