@@ -11,12 +11,17 @@ pub fn check(
     cx: &Context<'_>,
     hits: &mut Vec<Hit>,
 ) {
-    let found: Vec<&LureFound> = cx
-        .claims
-        .lures
-        .iter()
-        .filter(|l| cats.contains(&l.hit.category))
-        .collect();
+    check_where(meta, |l| cats.contains(&l.hit.category), cx, hits);
+}
+
+/// The same rule over the lures `keep` selects (LURE-005 selects entries by id, not category).
+pub fn check_where(
+    meta: &'static SignalMeta,
+    keep: impl Fn(&LureFound) -> bool,
+    cx: &Context<'_>,
+    hits: &mut Vec<Hit>,
+) {
+    let found: Vec<&LureFound> = cx.claims.lures.iter().filter(|l| keep(l)).collect();
     let strong: Vec<&&LureFound> = found
         .iter()
         .filter(|l| l.hit.strength == unphish_intel::lures::LureStrength::Strong)

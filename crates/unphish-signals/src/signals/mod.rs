@@ -25,6 +25,7 @@ mod lure_001;
 mod lure_002;
 mod lure_003;
 mod lure_004;
+mod lure_005;
 pub mod orig_001;
 mod orig_002;
 pub mod orig_003;
@@ -35,6 +36,7 @@ mod struct_003;
 mod struct_004;
 mod struct_005;
 mod struct_006;
+mod struct_007;
 
 use crate::Signal;
 
@@ -66,10 +68,12 @@ pub static ALL: &[&dyn Signal] = &[
     &lure_002::PressureLanguage,
     &lure_003::AccountOrCredentialRequest,
     &lure_004::MoneyOrParcelBait,
+    &lure_005::FraudStory,
     &struct_001::HtmlAttachment,
     &struct_002::HiddenText,
     &struct_003::ImageOnlyBody,
     &struct_004::DangerousAttachment,
     &struct_005::FormInBody,
     &struct_006::MixedScriptWords,
+    &struct_007::StyledLetters,
 ];

