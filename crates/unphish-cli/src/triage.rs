@@ -233,6 +233,7 @@ impl Words {
             ("founded the campaign", "このキャンペーンの最初の1通"),
             ("same link template ", "同じリンク形式 "),
             ("same link domain ", "同じリンク先ドメイン "),
+            ("same link site ", "同じリンク先サイト "),
             ("same subject template ", "同じ件名パターン "),
             ("same sender pattern ", "同じ送信者パターン "),
             ("same origin network ", "同じ送信元ネットワーク "),
@@ -242,6 +243,8 @@ impl Words {
             ("near-identical body text", "本文がほぼ同一"),
             ("similar body text", "本文が類似"),
             ("MinHash similarity", "MinHash 類似度"),
+            ("“", "「"),
+            ("”", "」"),
         ];
         let mut out = r.to_string();
         for (en, ja) in PHRASES {

@@ -17,6 +17,9 @@ pub enum KeyKind {
     LinkTemplate,
     /// Same registrable domain of a link on an ordinary (attacker-owned) host.
     LandingDomain,
+    /// Same site on a shared host (a free-hosting subdomain, a bucket and page): the actor's
+    /// own, like a landing domain, and like one often a hub every offer of theirs goes through.
+    Site,
     /// Same subject once numbers, dates and recipient names are normalised.
     Subject,
     /// Same sender domain pattern.
@@ -34,6 +37,7 @@ impl KeyKind {
         match self {
             KeyKind::LinkTemplate => "url",
             KeyKind::LandingDomain => "dom",
+            KeyKind::Site => "site",
             KeyKind::Subject => "subj",
             KeyKind::Sender => "snd",
             KeyKind::Network => "asn",
@@ -47,6 +51,7 @@ impl KeyKind {
         Some(match p {
             "url" => KeyKind::LinkTemplate,
             "dom" => KeyKind::LandingDomain,
+            "site" => KeyKind::Site,
             "subj" => KeyKind::Subject,
             "snd" => KeyKind::Sender,
             "asn" => KeyKind::Network,
@@ -204,12 +209,16 @@ pub fn path_template(path: &str) -> String {
 }
 
 /// True when a path on a shared service names one page rather than the service's own endpoint:
-/// `/ls/click` and `/track/click` are everyone's (the token is in the query), `/r/8KQ2ZX` or
-/// `/e/free-phone-tickets-123` is one customer's.
-fn actor_path(path: &str) -> bool {
-    path.split('/')
-        .filter(|s| !s.is_empty())
-        .any(|seg| seg.chars().count() > 5 || seg.chars().any(|c| c.is_ascii_digit()))
+/// `/ls/click`, `/unsubscribe` and `/forms/viewform` are everyone's (the token is in the query);
+/// `/r/8KQ2ZX`, `/e/free-phone-tickets-123` or `/bucket/page.html` is one customer's. A
+/// segment is the customer's when it has a digit, a slug or file-name separator, or is long.
+pub fn actor_path(path: &str) -> bool {
+    path.split('/').filter(|s| !s.is_empty()).any(|seg| {
+        seg.chars().count() > 16
+            || seg
+                .chars()
+                .any(|c| c.is_ascii_digit() || matches!(c, '-' | '_' | '.' | '%'))
+    })
 }
 
 /// At most `max` bytes, cut on a char boundary: a key is an index entry, not a copy of the URL.
@@ -429,7 +438,14 @@ pub fn fingerprint_at(
         // (`/e/free-iphone-tickets-8123`, a form id) is the actor's.
         if hosts.is_shared_service(&host, Some(&reg)) {
             if actor_path(path) {
-                keys.push(format!("url:{host}{}", bounded(path, 160)));
+                // A page on a hosting service (a bucket's `offer.html`) is the actor's site and,
+                // like a landing domain, often the hub every offer of theirs passes through; an
+                // event or form page is one lure.
+                let kind = match l.host_class.as_str() {
+                    "free_hosting" | "dynamic_dns" | "ipfs_gateway" => "site",
+                    _ => "url",
+                };
+                keys.push(format!("{kind}:{host}{}", bounded(path, 160)));
             }
             continue;
         }
@@ -445,7 +461,7 @@ pub fn fingerprint_at(
             "free_hosting" | "dynamic_dns" | "ipfs_gateway" => {
                 let tpl = path_template(path);
                 if host != reg || tpl.split('/').any(|seg| !seg.is_empty() && seg != "*") {
-                    keys.push(format!("url:{host}{tpl}"));
+                    keys.push(format!("site:{host}{tpl}"));
                 }
             }
             // Click trackers and ESPs carry mail for everyone.
@@ -515,6 +531,27 @@ mod tests {
     }
 
     #[test]
+    fn shared_service_paths_tell_endpoints_from_pages() {
+        for generic in [
+            "/ls/click",
+            "/unsubscribe",
+            "/forms/viewform",
+            "/",
+            "/track/click",
+        ] {
+            assert!(!actor_path(generic), "{generic}");
+        }
+        for page in [
+            "/r/8KQ2ZX",
+            "/e/free-phone-tickets-123",
+            "/koin/topmarktingplace.html",
+            "/s/averyveryverylongcustomername",
+        ] {
+            assert!(actor_path(page), "{page}");
+        }
+    }
+
+    #[test]
     fn content_hash_ignores_line_endings() {
         let a = content_hash(b"Subject: x\r\n\r\nbody\r\n");
         let b = content_hash(b"Subject: x\n\nbody\n\n");
@@ -528,6 +565,7 @@ mod tests {
         for k in [
             KeyKind::LinkTemplate,
             KeyKind::LandingDomain,
+            KeyKind::Site,
             KeyKind::Subject,
             KeyKind::Sender,
             KeyKind::Network,

@@ -587,6 +587,7 @@ fn describe(key: &str) -> String {
     match KeyKind::from_key(key) {
         Some(KeyKind::LinkTemplate) => format!("same link template {value}"),
         Some(KeyKind::LandingDomain) => format!("same link domain {value}"),
+        Some(KeyKind::Site) => format!("same link site {value}"),
         Some(KeyKind::Subject) => format!("same subject template “{value}”"),
         Some(KeyKind::Sender) => format!("same sender pattern {value}"),
         Some(KeyKind::Network) => format!("same origin network AS{value}"),
@@ -665,7 +666,7 @@ fn find_campaign(
             };
             match kind {
                 KeyKind::LinkTemplate | KeyKind::SameBody => e.strong.push(describe(key)),
-                KeyKind::LandingDomain => e.domains.push(describe(key)),
+                KeyKind::LandingDomain | KeyKind::Site => e.domains.push(describe(key)),
                 KeyKind::Subject => {
                     e.content = true;
                     e.weak_points += 2;
