@@ -8,15 +8,17 @@
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
+use html5ever::TokenizerResult;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
     BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
-use html5ever::{LocalName, TokenizerResult};
 
 use crate::links::{LinkLimits, RawLink, text_links};
 use crate::model::{HtmlStats, LinkKind};
+
+mod fast;
 
 /// Bounds on what one HTML body may cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,11 +67,35 @@ pub struct HtmlScan {
 /// body, beyond the text caps; `hidden_chars` also counts zero-width characters, which are dropped
 /// from the visible text because they exist to split words that filters look for.
 pub fn scan_html(html: &str, part: usize, limits: &HtmlLimits) -> HtmlScan {
+    scan_html_fast(html, part, limits).unwrap_or_else(|| scan_html_reference(html, part, limits))
+}
+
+/// The markup within [`MAX_INPUT_BYTES`], cut on a char boundary.
+fn within_cap(html: &str) -> &str {
     let mut cut = MAX_INPUT_BYTES.min(html.len());
     while !html.is_char_boundary(cut) {
         cut -= 1;
     }
-    let markup = html.get(..cut).unwrap_or("");
+    html.get(..cut).unwrap_or("")
+}
+
+/// The scan by the byte-level tokenizer in `html/fast.rs` alone; `None` where it hands the body
+/// over to html5ever (script data with `<!--`, many parse errors). Public for the differential
+/// test against [`scan_html_reference`].
+#[doc(hidden)]
+pub fn scan_html_fast(html: &str, part: usize, limits: &HtmlLimits) -> Option<HtmlScan> {
+    let markup = within_cap(html);
+    let mut scanner = Scanner::new(part, limits);
+    scanner.truncated = markup.len() < html.len();
+    fast::tokenize(markup, &mut scanner).ok()?;
+    Some(scanner.finish())
+}
+
+/// The scan by html5ever's tokenizer alone: the reference the fast path must agree with, and
+/// the fallback for what the fast path does not handle.
+#[doc(hidden)]
+pub fn scan_html_reference(html: &str, part: usize, limits: &HtmlLimits) -> HtmlScan {
+    let markup = within_cap(html);
     let sink = Sink(RefCell::new(Scanner::new(part, limits)));
     sink.0.borrow_mut().truncated = markup.len() < html.len();
     let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
@@ -124,8 +150,16 @@ impl TokenSink for Sink {
         let mut s = self.0.borrow_mut();
         match token {
             Token::TagToken(tag) => match tag.kind {
-                TagKind::StartTag => return s.start_tag(&tag),
-                TagKind::EndTag => s.end_tag(&tag),
+                TagKind::StartTag => {
+                    return match s.start_tag(&tag.name, &tag) {
+                        Content::Normal => TokenSinkResult::Continue,
+                        Content::Rcdata => TokenSinkResult::RawData(RawKind::Rcdata),
+                        Content::Rawtext => TokenSinkResult::RawData(RawKind::Rawtext),
+                        Content::Script => TokenSinkResult::RawData(RawKind::ScriptData),
+                        Content::Plaintext => TokenSinkResult::Plaintext,
+                    };
+                }
+                TagKind::EndTag => s.end_tag(&tag.name),
             },
             Token::CharacterTokens(text) => s.text(&text),
             Token::ParseError(_) => s.parse_errors += 1,
@@ -154,12 +188,12 @@ impl Hiding {
     }
 
     /// The state of a child element with the given markup.
-    fn child(self, tag: &Tag) -> Hiding {
+    fn child<A: Attrs + ?Sized>(self, name: &str, attrs: &A) -> Hiding {
         let mut h = self;
-        if &*tag.name == "template" || attr(tag, "hidden").is_some() {
+        if name == "template" || attrs.get("hidden").is_some() {
             h.gone = true;
         }
-        if let Some(style) = attr(tag, "style") {
+        if let Some(style) = attrs.get("style") {
             let css = parse_style(style);
             h.gone |= css.gone;
             h.zero_font = css.zero_font.unwrap_or(h.zero_font);
@@ -170,8 +204,72 @@ impl Hiding {
 }
 
 struct Open {
-    name: LocalName,
+    name: TagName,
     hiding: Hiding,
+}
+
+/// How the tokenizer must read an element's content (HTML "parsing HTML fragments", step 4):
+/// without a tree builder it cannot know that `<style>a<b</style>` holds no tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Content {
+    Normal,
+    /// Text with character references, up to the matching end tag (`title`, `textarea`).
+    Rcdata,
+    /// Text without character references (`style`, `xmp`, `iframe`, `noembed`, `noframes`).
+    Rawtext,
+    /// `script`: like raw text, plus the `<!--` escape states.
+    Script,
+    /// Everything after `<plaintext>` is text.
+    Plaintext,
+}
+
+/// A start tag's attributes, whichever tokenizer read them. The first of duplicate names counts,
+/// as in HTML.
+trait Attrs {
+    fn get(&self, name: &str) -> Option<&str>;
+}
+
+impl Attrs for Tag {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| &*a.name.local == name)
+            .map(|a| &*a.value)
+    }
+}
+
+/// An element name, stored inline when short (every standard one is) so the hidden-state stack
+/// costs no allocation per element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TagName {
+    Inline { len: u8, buf: [u8; 22] },
+    Long(Box<str>),
+}
+
+impl TagName {
+    fn new(name: &str) -> Self {
+        let mut buf = [0u8; 22];
+        match buf.get_mut(..name.len()) {
+            Some(head) => {
+                head.copy_from_slice(name.as_bytes());
+                TagName::Inline {
+                    len: name.len() as u8,
+                    buf,
+                }
+            }
+            None => TagName::Long(name.into()),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            TagName::Inline { len, buf } => buf
+                .get(..usize::from(*len))
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or(""),
+            TagName::Long(s) => s,
+        }
+    }
 }
 
 /// The `<a>` being read.
@@ -198,7 +296,7 @@ struct Scanner {
     /// Elements opened beyond `MAX_DEPTH` and not yet closed.
     overflow: usize,
     /// Inside a raw-text element whose content is never shown (script, style, title, ...).
-    skip_until: Option<LocalName>,
+    skip_until: Option<TagName>,
     anchor: Option<Anchor>,
     stats: HtmlStats,
     parse_errors: usize,
@@ -231,12 +329,11 @@ impl Scanner {
         self.stack.last().map(|o| o.hiding).unwrap_or_default()
     }
 
-    fn start_tag(&mut self, tag: &Tag) -> TokenSinkResult<()> {
-        let name: &str = &tag.name;
+    fn start_tag<A: Attrs + ?Sized>(&mut self, name: &str, tag: &A) -> Content {
         match name {
             "a" => {
                 self.close_anchor();
-                let href = attr(tag, "href").or_else(|| attr(tag, "xlink:href"));
+                let href = tag.get("href").or_else(|| tag.get("xlink:href"));
                 if let Some(href) = href.filter(|h| is_target(h)) {
                     self.outside.brk();
                     self.anchor = Some(Anchor {
@@ -247,48 +344,50 @@ impl Scanner {
                 }
             }
             "area" => {
-                if let Some(href) = attr(tag, "href") {
-                    let alt = attr(tag, "alt").map(collapse_short);
+                if let Some(href) = tag.get("href") {
+                    let alt = tag.get("alt").map(collapse_short);
                     self.push_link(LinkKind::Area, href, alt);
                 }
             }
             "form" => {
                 self.stats.forms += 1;
-                if let Some(action) = attr(tag, "action") {
+                if let Some(action) = tag.get("action") {
                     self.push_link(LinkKind::Form, action, None);
                 }
             }
             "input" | "button" => {
-                if attr(tag, "type").is_some_and(|t| t.trim().eq_ignore_ascii_case("password")) {
+                if tag
+                    .get("type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("password"))
+                {
                     self.stats.password_inputs += 1;
                 }
-                if let Some(action) = attr(tag, "formaction") {
+                if let Some(action) = tag.get("formaction") {
                     self.push_link(LinkKind::Form, action, None);
                 }
             }
             "meta" => {
-                let refresh = attr(tag, "http-equiv")
+                let refresh = tag
+                    .get("http-equiv")
                     .is_some_and(|v| v.trim().eq_ignore_ascii_case("refresh"));
-                if let Some(target) = attr(tag, "content")
-                    .filter(|_| refresh)
-                    .and_then(refresh_url)
-                {
+                if let Some(target) = tag.get("content").filter(|_| refresh).and_then(refresh_url) {
                     self.push_link(LinkKind::MetaRefresh, target, None);
                 }
             }
             // Only the first <base href> counts (HTML "frozen base URL").
             "base" if self.base.is_none() => {
-                self.base = attr(tag, "href")
+                self.base = tag
+                    .get("href")
                     .map(str::trim)
                     .filter(|h| !h.is_empty())
                     .map(str::to_owned);
             }
             "img" => {
                 self.stats.images += 1;
-                if attr(tag, "src").is_some_and(is_remote) {
+                if tag.get("src").is_some_and(is_remote) {
                     self.stats.remote_images += 1;
                 }
-                if let (Some(anchor), Some(alt)) = (self.anchor.as_mut(), attr(tag, "alt")) {
+                if let (Some(anchor), Some(alt)) = (self.anchor.as_mut(), tag.get("alt")) {
                     anchor.alt.space();
                     alt.chars().for_each(|c| anchor.alt.push(c));
                 }
@@ -303,21 +402,21 @@ impl Scanner {
             self.space();
         }
         if !is_void(name) {
-            self.open(tag);
+            self.open(name, tag);
         }
         // Without a tree builder the tokenizer does not know which elements hold raw text; tell
         // it, or `<style>a<b</style>` would produce tags.
-        let raw = match name {
-            "script" => Some(RawKind::ScriptData),
-            "style" | "xmp" | "iframe" | "noembed" | "noframes" => Some(RawKind::Rawtext),
-            "title" | "textarea" => Some(RawKind::Rcdata),
-            "plaintext" => return TokenSinkResult::Plaintext,
-            _ => None,
+        let content = match name {
+            "script" => Content::Script,
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" => Content::Rawtext,
+            "title" | "textarea" => Content::Rcdata,
+            "plaintext" => return Content::Plaintext,
+            _ => Content::Normal,
         };
-        if raw.is_some() && !matches!(name, "textarea" | "xmp") {
-            self.skip_until = Some(tag.name.clone());
+        if content != Content::Normal && !matches!(name, "textarea" | "xmp") {
+            self.skip_until = Some(TagName::new(name));
         }
-        raw.map_or(TokenSinkResult::Continue, TokenSinkResult::RawData)
+        content
     }
 
     /// Pushes an element on the hidden-state stack.
@@ -325,8 +424,7 @@ impl Scanner {
     /// HTML closes some elements implicitly (`<p>` before a block, `<td>` before the next cell,
     /// `<li>` before the next item); a hidden `<p>` left open would otherwise hide the rest of
     /// the body, which no browser does.
-    fn open(&mut self, tag: &Tag) {
-        let name: &str = &tag.name;
+    fn open<A: Attrs + ?Sized>(&mut self, name: &str, tag: &A) {
         let implied: &[&str] = match name {
             "li" => &["li"],
             "dt" | "dd" => &["dt", "dd"],
@@ -340,7 +438,7 @@ impl Scanner {
             && self
                 .stack
                 .last()
-                .is_some_and(|o| implied.contains(&&*o.name))
+                .is_some_and(|o| implied.contains(&o.name.as_str()))
         {
             self.stack.pop();
         }
@@ -348,16 +446,15 @@ impl Scanner {
             self.overflow += 1;
             return;
         }
-        let hiding = self.hiding_now().child(tag);
+        let hiding = self.hiding_now().child(name, tag);
         self.stack.push(Open {
-            name: tag.name.clone(),
+            name: TagName::new(name),
             hiding,
         });
     }
 
-    fn end_tag(&mut self, tag: &Tag) {
-        let name: &str = &tag.name;
-        if self.skip_until.as_ref().is_some_and(|s| *s == tag.name) {
+    fn end_tag(&mut self, name: &str) {
+        if self.skip_until.as_ref().is_some_and(|s| s.as_str() == name) {
             self.skip_until = None;
         }
         if name == "a" {
@@ -375,7 +472,7 @@ impl Scanner {
         }
         if self.overflow > 0 {
             self.overflow -= 1;
-        } else if let Some(pos) = self.stack.iter().rposition(|o| o.name == tag.name) {
+        } else if let Some(pos) = self.stack.iter().rposition(|o| o.name.as_str() == name) {
             self.stack.truncate(pos);
         }
     }
@@ -385,26 +482,56 @@ impl Scanner {
             return;
         }
         let hidden = self.hiding_now().hidden();
-        for c in text.chars() {
-            if is_invisible(c) {
+        // Word by word rather than character by character: the same result, a fraction of the
+        // work, which matters because text is most of a body.
+        let mut word = None;
+        for (i, c) in text.char_indices() {
+            let blank = c.is_whitespace();
+            if !blank && !is_invisible(c) {
+                word.get_or_insert(i);
+                continue;
+            }
+            if let Some(start) = word.take() {
+                self.word(text.get(start..i).unwrap_or(""), hidden);
+            }
+            if blank {
+                self.blank(hidden);
+            } else {
+                // Dropped without a gap: it exists to split a word that filters look for.
                 self.stats.hidden_chars += 1;
-                continue;
             }
-            if hidden {
-                if !c.is_whitespace() {
-                    self.stats.hidden_chars += 1;
-                }
-                self.hidden.push(c);
-                continue;
-            }
-            if !c.is_whitespace() {
-                self.stats.visible_chars += 1;
-            }
-            self.visible.push(c);
-            match self.anchor.as_mut() {
-                Some(anchor) => anchor.text.push(c),
-                None => self.outside.push(c),
-            }
+        }
+        if let Some(start) = word {
+            self.word(text.get(start..).unwrap_or(""), hidden);
+        }
+    }
+
+    /// A run of non-whitespace text.
+    fn word(&mut self, word: &str, hidden: bool) {
+        let chars = word.chars().count();
+        if hidden {
+            self.stats.hidden_chars += chars;
+            self.hidden.push_word(word);
+            return;
+        }
+        self.stats.visible_chars += chars;
+        self.visible.push_word(word);
+        match self.anchor.as_mut() {
+            Some(anchor) => anchor.text.push_word(word),
+            None => self.outside.push_word(word),
+        }
+    }
+
+    /// A whitespace character in text.
+    fn blank(&mut self, hidden: bool) {
+        if hidden {
+            self.hidden.space();
+            return;
+        }
+        self.visible.space();
+        match self.anchor.as_mut() {
+            Some(anchor) => anchor.text.space(),
+            None => self.outside.space(),
         }
     }
 
@@ -554,6 +681,27 @@ impl Collapsed {
         self.gap = Gap::None;
     }
 
+    /// Characters without whitespace: [`Collapsed::push`] for each, in one step when they fit.
+    fn push_word(&mut self, word: &str) {
+        if self.full {
+            return;
+        }
+        let gap = match (self.s.is_empty(), self.gap) {
+            (true, _) | (_, Gap::None) => "",
+            (false, Gap::Space) => " ",
+            (false, Gap::Line) => "\n",
+        };
+        if self.s.len() + gap.len() + word.len() > self.cap {
+            word.chars().for_each(|c| self.push(c));
+            return;
+        }
+        self.s.push_str(gap);
+        self.s.push_str(word);
+        if !word.is_empty() {
+            self.gap = Gap::None;
+        }
+    }
+
     fn space(&mut self) {
         self.gap = self.gap.max(Gap::Space);
     }
@@ -561,13 +709,6 @@ impl Collapsed {
     fn brk(&mut self) {
         self.gap = if self.lines { Gap::Line } else { Gap::Space }.max(self.gap);
     }
-}
-
-fn attr<'t>(tag: &'t Tag, name: &str) -> Option<&'t str> {
-    tag.attrs
-        .iter()
-        .find(|a| &*a.name.local == name)
-        .map(|a| &*a.value)
 }
 
 /// Empty and fragment-only targets point back into the mail itself.
@@ -618,7 +759,20 @@ struct StyleHiding {
 
 /// Reads the inline CSS that mail clients honour; stylesheet classes are not resolved.
 fn parse_style(style: &str) -> StyleHiding {
-    let style = style.to_ascii_lowercase();
+    // Mail puts a style on nearly every element; only these properties are lowercased and read.
+    const READ: [&str; 11] = [
+        "display",
+        "opacity",
+        "visibility",
+        "font-size",
+        "max-height",
+        "height",
+        "max-width",
+        "width",
+        "overflow",
+        "overflow-x",
+        "overflow-y",
+    ];
     let mut out = StyleHiding::default();
     let mut zero_box = false;
     let mut overflow_hidden = false;
@@ -626,8 +780,13 @@ fn parse_style(style: &str) -> StyleHiding {
         let Some((prop, value)) = decl.split_once(':') else {
             continue;
         };
+        let prop = prop.trim();
+        let Some(&prop) = READ.iter().find(|p| p.eq_ignore_ascii_case(prop)) else {
+            continue;
+        };
+        let value = value.to_ascii_lowercase();
         let value = value.trim().trim_end_matches("!important").trim();
-        match prop.trim() {
+        match prop {
             "display" if value == "none" => out.gone = true,
             "opacity" if is_zero(value) => out.gone = true,
             "visibility" => out.invisible = Some(matches!(value, "hidden" | "collapse")),

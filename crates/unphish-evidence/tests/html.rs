@@ -1,7 +1,10 @@
 use std::time::{Duration, Instant};
 
 use unphish_evidence::LinkKind;
-use unphish_evidence::html::{HtmlLimits, HtmlScan, MAX_INPUT_BYTES, MAX_PARSE_ERRORS, scan_html};
+use unphish_evidence::html::{
+    HtmlLimits, HtmlScan, MAX_INPUT_BYTES, MAX_PARSE_ERRORS, scan_html, scan_html_fast,
+    scan_html_reference,
+};
 use unphish_evidence::links::analyze;
 
 fn scan(html: &str) -> HtmlScan {
@@ -478,4 +481,302 @@ fn corpus_throughput() {
         bodies.len() as f64 / scan_secs,
     );
     assert!(!bodies.is_empty());
+}
+
+/// Scans with both tokenizers, insists that the fast one handled the markup and agrees with
+/// html5ever on everything, and returns the scan.
+fn both(html: &str) -> HtmlScan {
+    let limits = HtmlLimits::default();
+    let reference = scan_html_reference(html, 2, &limits);
+    let fast = scan_html_fast(html, 2, &limits).expect("the fast path handles this markup");
+    assert_eq!(fingerprint(&fast), fingerprint(&reference), "{html}");
+    fast
+}
+
+#[test]
+fn character_references_as_html5ever_decodes_them() {
+    let cases: &[(&str, &str)] = &[
+        ("&#x68;ttp &#104;ttp &#X68;", "http http h"),
+        ("a &amp; b &amp c &AMP; d", "a & b & c & d"),
+        ("&copy 2026 &copy;2026", "© 2026 ©2026"),
+        // The longest name wins, and what follows it is text again.
+        ("&notit; &notin; &not", "¬it; ∉ ¬"),
+        ("&#128;uro &#x80; &#150;", "€uro € –"),
+        (
+            "[&#0;] [&#xD800;] [&#x110000;] [&#99999999999;]",
+            "[\u{FFFD}] [\u{FFFD}] [\u{FFFD}] [\u{FFFD}]",
+        ),
+        (
+            "&bogus; &; & &# &#x &#xz; a&b",
+            "&bogus; &; & &# &#x &#xz; a&b",
+        ),
+        (
+            "&NotNestedGreaterGreater; &acE;",
+            "\u{2AA2}\u{338} \u{223E}\u{333}",
+        ),
+        ("&nbsp;x&nbsp;&nbsp;y", "x y"),
+        ("pass&#x200B;word &shy;", "password"),
+    ];
+    for (html, text) in cases {
+        let s = both(&format!("<p>{html}</p>"));
+        assert_eq!(s.visible_text, *text, "{html}");
+    }
+}
+
+#[test]
+fn legacy_references_in_attributes_stay_when_followed_by_a_name_character() {
+    let s = both(
+        r#"<a href="https://e.example/?a=1&copy=2&amp;b=3&ampc=4&amp c&lt;d&gt">x</a>
+        <a href='https://e.example/&#x2F;&#47;&sol;'>y</a>"#,
+    );
+    assert_eq!(
+        links(&s),
+        vec![
+            (
+                LinkKind::Anchor,
+                "https://e.example/?a=1&copy=2&b=3&ampc=4& c<d>",
+                Some("x")
+            ),
+            (LinkKind::Anchor, "https://e.example////", Some("y")),
+        ]
+    );
+}
+
+#[test]
+fn attribute_syntax_variants() {
+    let s = both(
+        "<A HREF=https://a.example/x?b=1&amp;c=2 target=_blank>one</A>\
+         <a\thref\n=\n'https://b.example/'>two</a>\
+         <a href=\"https://c.example/\"title=x>three</a>\
+         <a href=\"https://d.example/\r\nx\">four</a>\
+         <a href=\"https://e.example/\" href=\"https://dup.example/\">five</a>\
+         <a/href=\"https://f.example/\">six</a>\
+         <a href=https://g.example/>seven</a>\
+         <a =x href=\"https://h.example/\" a\"b=c>eight</a>\
+         <a href=\"https://i.example/\u{0}\">nine</a>",
+    );
+    assert_eq!(
+        links(&s)
+            .iter()
+            .map(|l| (l.1, l.2.unwrap_or("")))
+            .collect::<Vec<_>>(),
+        vec![
+            ("https://a.example/x?b=1&c=2", "one"),
+            ("https://b.example/", "two"),
+            ("https://c.example/", "three"),
+            ("https://d.example/\nx", "four"),
+            ("https://e.example/", "five"),
+            ("https://f.example/", "six"),
+            ("https://g.example/", "seven"),
+            ("https://h.example/", "eight"),
+            ("https://i.example/\u{FFFD}", "nine"),
+        ]
+    );
+}
+
+#[test]
+fn raw_text_elements_end_only_at_their_own_end_tag() {
+    let s = both(
+        r#"<title>T <a href="https://t.example/">x</a></titlex></TITLE >
+        <style>a{} </sty </style2> <a href="https://css.example/"></style foo="a>b">
+        <textarea><a href="https://ta.example/">ta&amp;</a></textarea>
+        <xmp><b>xmp</b></xmp>
+        <script>if (a</b) { x = "</scrip" }</script>
+        <iframe><a href="https://if.example/">f</a></iframe><noembed>n</noembed>
+        <p>after</p>"#,
+    );
+    // Textarea and xmp content is shown as text, so only a URL written there is a link.
+    assert_eq!(
+        links(&s),
+        vec![(LinkKind::Text, "https://ta.example/", None)]
+    );
+    assert_eq!(
+        s.visible_text,
+        "<a href=\"https://ta.example/\">ta&</a> <b>xmp</b>\nafter"
+    );
+}
+
+#[test]
+fn script_escapes_and_plaintext_agree_with_html5ever() {
+    // `<!--` in a script is left to html5ever.
+    let escaped = r#"<script><!-- document.write("<script></script>"); --></script><a href="https://after.example/">a</a>"#;
+    assert!(scan_html_fast(escaped, 0, &HtmlLimits::default()).is_none());
+    assert_eq!(scan(escaped).links.len(), 1);
+    let s = both("<p>x</p><plaintext><a href=\"https://p.example/\">\u{0}</a></plaintext>");
+    assert_eq!(
+        links(&s),
+        vec![(LinkKind::Text, "https://p.example/", None)]
+    );
+    assert!(
+        s.visible_text
+            .ends_with("<a href=\"https://p.example/\">\u{FFFD}</a></plaintext>")
+    );
+}
+
+#[test]
+fn anchors_do_not_nest() {
+    let s = both(
+        r#"<a href="https://one.example/">one <a href="https://two.example/">two</a> tail</a>"#,
+    );
+    assert_eq!(
+        links(&s),
+        vec![
+            (LinkKind::Anchor, "https://one.example/", Some("one")),
+            (LinkKind::Anchor, "https://two.example/", Some("two")),
+        ]
+    );
+    assert_eq!(s.visible_text, "one two tail");
+}
+
+#[test]
+fn comments_and_declarations_hide_their_content() {
+    let s = both(
+        r#"<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x">
+        <!-- <a href="https://c1.example/">x</a> -- still comment -->
+        <!--[if mso]><a href="https://c2.example/">x</a><![endif]-->
+        <!----><!---><a href="https://shown1.example/">a</a><!-->b
+        <!-- x --!><a href="https://shown2.example/">c</a>
+        <? php ?><![CDATA[ d ]]></ bogus><!x>
+        </><a href="https://shown3.example/">e</a><!-- unterminated <a href="https://c3.example/">"#,
+    );
+    assert_eq!(
+        links(&s).iter().map(|l| l.1).collect::<Vec<_>>(),
+        vec![
+            "https://shown1.example/",
+            "https://shown2.example/",
+            "https://shown3.example/"
+        ]
+    );
+    // `<![CDATA[` outside SVG and MathML is a bogus comment, which ends at the first `>`.
+    assert_eq!(s.visible_text, "ab c e");
+}
+
+#[test]
+fn stray_angle_brackets_and_eof_in_tags() {
+    for html in [
+        "a < b <= c <3 <é 1<2",
+        "<p>x</p><a href=\"https://e.example/",
+        "<p>x</p><a href=https://e.example/",
+        "<p>x</p><a href",
+        "<p>x</p></",
+        "<p>x</p><",
+        "<p>x</p><!",
+        "<p>x</p><!-",
+        "<p>x</p>&am",
+        "<p>x</p>&#x",
+        "<title>x</tit",
+        "<textarea>x</textarea",
+        "<textarea>x</",
+        "<style>x</style ",
+        "<div style='display:none'>h</div\u{0}>v",
+        "<a href=\"x\"/>y</a>",
+        "<img alt=\"a\"/><br/><br />",
+    ] {
+        both(html);
+    }
+}
+
+/// Every HTML body of every `.eml` in the folders of `UNPHISH_CORPUS` (colon-separated).
+fn corpus_bodies() -> Vec<String> {
+    use mail_parser::{MessageParser, PartType};
+    let dirs = std::env::var("UNPHISH_CORPUS").unwrap_or("/work/shared/corpus/phish".into());
+    let mut bodies = Vec::new();
+    for dir in dirs.split(':') {
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .expect("corpus directory")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
+        paths.sort();
+        for path in &paths {
+            let Ok(bytes) = std::fs::read(path) else {
+                continue;
+            };
+            let Some(msg) = MessageParser::default().parse(&bytes) else {
+                continue;
+            };
+            for part in msg.html_bodies() {
+                if let PartType::Html(html) = &part.body {
+                    bodies.push(html.to_string());
+                }
+            }
+        }
+    }
+    bodies
+}
+
+/// Everything the scan reports, in a comparable form.
+fn fingerprint(s: &HtmlScan) -> String {
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{}",
+        s.links
+            .iter()
+            .map(|l| (l.kind, &l.raw, &l.text, l.part, &l.base))
+            .collect::<Vec<_>>(),
+        s.visible_text,
+        s.hidden_text,
+        s.stats,
+        s.truncated
+    )
+}
+
+/// The fast tokenizer against html5ever's over real mail (not in CI: the corpus is not part of
+/// the repository). Prints how many bodies agree, how many were handed over, and the first
+/// difference of each disagreeing body.
+/// `UNPHISH_CORPUS=/work/shared/corpus/phish:/work/shared/corpus/ham cargo test --release -p unphish-evidence --test html -- --ignored --nocapture differential`
+#[test]
+#[ignore]
+fn corpus_differential() {
+    let bodies = corpus_bodies();
+    let limits = HtmlLimits::default();
+    let (mut same, mut bailed, mut differ) = (0, 0, 0);
+    let (mut fast_time, mut reference_time) = (Duration::ZERO, Duration::ZERO);
+    for (i, body) in bodies.iter().enumerate() {
+        let t = Instant::now();
+        let fast = scan_html_fast(body, i, &limits);
+        fast_time += t.elapsed();
+        let t = Instant::now();
+        let reference = scan_html_reference(body, i, &limits);
+        reference_time += t.elapsed();
+        let Some(fast) = fast else {
+            bailed += 1;
+            continue;
+        };
+        let (f, r) = (fingerprint(&fast), fingerprint(&reference));
+        if f == r {
+            same += 1;
+            continue;
+        }
+        differ += 1;
+        let at = f
+            .char_indices()
+            .zip(r.chars())
+            .find(|((_, a), b)| a != b)
+            .map_or(f.len().min(r.len()), |((i, _), _)| i);
+        let around = |s: &str| -> String {
+            s.char_indices()
+                .skip_while(|(j, _)| *j + 80 < at)
+                .take(160)
+                .map(|(_, c)| c)
+                .collect()
+        };
+        println!(
+            "body {i} differs:\n  fast: {:?}\n  html5ever: {:?}",
+            around(&f),
+            around(&r)
+        );
+    }
+    let bytes: usize = bodies.iter().map(String::len).sum();
+    println!(
+        "{} bodies, {:.1} MB: {same} agree, {differ} differ, {bailed} handed over to html5ever; \
+         fast {:.2} s ({:.0} MB/s), html5ever {:.2} s ({:.0} MB/s)",
+        bodies.len(),
+        bytes as f64 / 1e6,
+        fast_time.as_secs_f64(),
+        bytes as f64 / 1e6 / fast_time.as_secs_f64(),
+        reference_time.as_secs_f64(),
+        bytes as f64 / 1e6 / reference_time.as_secs_f64(),
+    );
+    assert!(!bodies.is_empty());
+    assert_eq!(differ, 0);
 }
