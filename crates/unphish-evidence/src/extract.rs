@@ -6,6 +6,7 @@ use crate::identity::extract_identity;
 use crate::links::{LinkLimits, RawLink, analyze, text_links};
 use crate::model::*;
 use mail_parser::{Address, HeaderValue, Message, MessagePart, MimeHeaders, PartType};
+use std::borrow::Cow;
 use unphish_mime::{Limits, TextPart};
 
 /// Bounds for one message's extraction. Each bound hit records a `limit.*` defect.
@@ -46,11 +47,17 @@ fn extract_raw_at(raw: &[u8], limits: &ExtractLimits, depth: usize) -> Evidence 
         ev
     };
     for source in sources {
-        let bytes = match &source {
-            Nested::Range(start, end) => screened.bytes.get(*start..*end).unwrap_or_default(),
-            Nested::Decoded(bytes) => bytes.as_slice(),
+        let bytes = match source {
+            Nested::Done(done) => {
+                ev.nested.push(*done);
+                continue;
+            }
+            Nested::Range(start, end) => {
+                Cow::Borrowed(screened.bytes.get(start..end).unwrap_or_default())
+            }
+            Nested::Decoded(bytes) => Cow::Owned(bytes),
         };
-        ev.nested.push(extract_raw_at(bytes, limits, depth + 1));
+        ev.nested.push(extract_raw_at(&bytes, limits, depth + 1));
     }
     ev
 }
@@ -58,18 +65,42 @@ fn extract_raw_at(raw: &[u8], limits: &ExtractLimits, depth: usize) -> Evidence 
 /// Where an attached message's bytes are: a range of its parent's raw bytes, or a decoded copy
 /// when it was sent base64 or quoted-printable.
 enum Nested {
+    Done(Box<Evidence>),
     Range(usize, usize),
     Decoded(Vec<u8>),
 }
 
-fn nested_source(msg: &Message<'_>, part: &MessagePart<'_>) -> Nested {
-    let raw_len = msg.raw_message().len();
-    let start = (part.offset_body as usize).min(raw_len);
-    let end = (part.offset_end as usize).clamp(start, raw_len);
-    match part.encoding {
+/// An attached message: extracted at once from the parent's parse when its bytes pass the screen
+/// unchanged (the usual case, and no second parse), otherwise left to be parsed again from its
+/// screened bytes once the parent's parse is gone.
+fn nested(
+    msg: &Message<'_>,
+    part: &MessagePart<'_>,
+    inner: &Message<'_>,
+    limits: &ExtractLimits,
+    depth: usize,
+) -> Nested {
+    let raw = msg.raw_message();
+    let start = (part.offset_body as usize).min(raw.len());
+    let end = (part.offset_end as usize).clamp(start, raw.len());
+    let source = match part.encoding {
         mail_parser::Encoding::None => Nested::Range(start, end),
         _ => unphish_mime::part_bytes(msg, part).map_or(Nested::Range(start, end), Nested::Decoded),
+    };
+    let bytes = match &source {
+        Nested::Decoded(bytes) => bytes.as_slice(),
+        _ => raw.get(start..end).unwrap_or_default(),
+    };
+    let screened = unphish_mime::screen(bytes, &limits.mime);
+    let unchanged = matches!(screened.bytes, Cow::Borrowed(b) if b.len() == bytes.len());
+    if !unchanged || screened.bytes.is_empty() {
+        return source;
     }
+    let mut ev = extract(inner, limits, depth + 1);
+    let mut defects = screened.defects;
+    defects.append(&mut ev.defects);
+    ev.defects = defects;
+    Nested::Done(Box::new(ev))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -209,11 +240,15 @@ pub fn extract(msg: &Message<'_>, limits: &ExtractLimits, depth: usize) -> Evide
     let mut ev = extract_level(msg, limits, depth, &mut sources);
     let raw = msg.raw_message();
     for source in sources {
-        let bytes = match &source {
-            Nested::Range(start, end) => raw.get(*start..*end).unwrap_or_default(),
-            Nested::Decoded(bytes) => bytes.as_slice(),
+        let bytes = match source {
+            Nested::Done(done) => {
+                ev.nested.push(*done);
+                continue;
+            }
+            Nested::Range(start, end) => Cow::Borrowed(raw.get(start..end).unwrap_or_default()),
+            Nested::Decoded(bytes) => Cow::Owned(bytes),
         };
-        ev.nested.push(extract_raw_at(bytes, limits, depth + 1));
+        ev.nested.push(extract_raw_at(&bytes, limits, depth + 1));
     }
     ev
 }
@@ -350,7 +385,7 @@ fn extract_level(
             continue;
         }
         match &part.body {
-            PartType::Message(_) => {
+            PartType::Message(inner) => {
                 if depth + 1 > limits.mime.max_nested_messages {
                     if !defects.iter().any(|d| d.code == "limit.nesting") {
                         defects.push(Defect::new(
@@ -359,7 +394,7 @@ fn extract_level(
                         ));
                     }
                 } else if sources.len() < MAX_NESTED_PER_MESSAGE {
-                    sources.push(nested_source(msg, part));
+                    sources.push(nested(msg, part, inner, limits, depth));
                 } else if !defects.iter().any(|d| d.code == "limit.attached_messages") {
                     defects.push(Defect::new(
                         "limit.attached_messages",
