@@ -31,7 +31,8 @@ pub struct CampaignsArgs {
     /// Language (auto: Japanese when most stored messages are Japanese, else English).
     #[arg(long, value_enum, default_value = "auto", global = true)]
     lang: LangArg,
-    /// Only campaigns seen on or after this day (YYYY-MM-DD, UTC).
+    /// Only campaigns seen on or after this day (YYYY-MM-DD, UTC). Campaigns whose mail carries
+    /// no believable date count from the day they were stored.
     #[arg(long, value_name = "DATE")]
     since: Option<String>,
     /// Only campaigns first seen before this day (YYYY-MM-DD, UTC).

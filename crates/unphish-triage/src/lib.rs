@@ -233,7 +233,16 @@ pub fn triage(
                 Err(e) => errors.push(e),
             }
         }
-        let s = store.ingest(run, &ok)?;
+        let render = |reports: &[&unphish::Report]| -> Vec<Vec<(&'static str, String)>> {
+            use rayon::prelude::*;
+            pool.install(|| {
+                reports
+                    .par_iter()
+                    .map(|r| store::render_analysis(r))
+                    .collect()
+            })
+        };
+        let s = store.ingest_with(run, &ok, &render)?;
         stats.messages += s.messages;
         stats.new_messages += s.new_messages;
         stats.duplicates += s.duplicates;

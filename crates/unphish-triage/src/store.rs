@@ -14,6 +14,7 @@ use crate::minhash;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use std::path::Path;
+use unphish::Report;
 
 /// Schema migrations, applied in order, each in its own transaction. Never edit one that has
 /// shipped: add the next.
@@ -216,6 +217,24 @@ pub fn label(brand: Option<&str>, lure: Option<&str>, subject: Option<&str>) -> 
     out
 }
 
+/// Renders founders' analyses: per report, (language code, Markdown) pairs.
+pub type Renderer<'a> = dyn Fn(&[&Report]) -> Vec<Vec<(&'static str, String)>> + Sync + 'a;
+
+/// One message's analysis as `analyze --format md` writes it, in Japanese and English.
+pub fn render_analysis(report: &Report) -> Vec<(&'static str, String)> {
+    let mut out = Vec::with_capacity(2);
+    for (code, lang) in [
+        ("ja", unphish::text::Lang::Ja),
+        ("en", unphish::text::Lang::En),
+    ] {
+        let opts = unphish_report::RenderOptions::new(lang);
+        if let Ok(md) = unphish_report::markdown::render(report, &opts) {
+            out.push((code, md));
+        }
+    }
+    out
+}
+
 #[derive(Debug)]
 struct Candidate {
     campaign: String,
@@ -325,7 +344,21 @@ impl Store {
         run: i64,
         batch: &[(String, Fingerprint)],
     ) -> Result<BatchStats, StoreError> {
+        self.ingest_with(run, batch, &|reports| {
+            reports.iter().map(|r| render_analysis(r)).collect()
+        })
+    }
+
+    /// [`Store::ingest`] with the founders' analyses rendered by `render` (one call per batch,
+    /// so the caller can render them in parallel). They are stored in the batch's transaction.
+    pub fn ingest_with(
+        &mut self,
+        run: i64,
+        batch: &[(String, Fingerprint)],
+        render: &Renderer<'_>,
+    ) -> Result<BatchStats, StoreError> {
         let tx = self.conn.transaction()?;
+        let mut founders: Vec<(String, &Report)> = Vec::new();
         let mut stats = BatchStats::default();
         for (source, fp) in batch {
             let fresh = tx.execute(
@@ -346,7 +379,23 @@ impl Store {
                 continue;
             }
             stats.new_messages += 1;
-            add_message(&tx, run, source, fp)?;
+            if let (Some(id), Some(report)) = (add_message(&tx, run, source, fp)?, &fp.report) {
+                founders.push((id, report));
+            }
+        }
+        if !founders.is_empty() {
+            // The digest shows a new campaign with its founder's full analysis; the raw mail is
+            // not kept, so the analysis is rendered now, in both languages.
+            let reports: Vec<&Report> = founders.iter().map(|f| f.1).collect();
+            let rendered = render(&reports);
+            let mut rep = tx.prepare_cached(
+                "INSERT INTO campaign_reports (campaign, lang, markdown) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            )?;
+            for ((id, _), docs) in founders.iter().zip(rendered) {
+                for (lang, md) in docs {
+                    rep.execute(params![id, lang, md])?;
+                }
+            }
         }
         tx.commit()?;
         Ok(stats)
@@ -596,9 +645,11 @@ fn describe(key: &str) -> String {
     }
 }
 
-/// Finds the campaign a new message belongs to, if any. Strong evidence (an attacker's link
-/// domain or link template, the same body, or a long near-identical body) suffices alone; weak
-/// evidence must add up (a subject template counts 2, a similar short body 2, the sender
+/// Finds the campaign a new message belongs to, if any. Strong evidence (the same short link or
+/// shared-service page, the same body, or a long near-identical body) suffices alone. An
+/// attacker's link domain or hosted site is strong only with the same lure or brand, or with
+/// agreeing content, and never across two different lures: otherwise an affiliate network's
+/// redirector chains every offer it carries into one campaign. Weak evidence must add up (a subject template counts 2, a similar short body 2, the sender
 /// pattern 1, the origin network 1, the same impersonated brand 1; 3 needed), so "same cloud
 /// provider and same free-mail domain" never groups strangers.
 fn find_campaign(
@@ -787,12 +838,14 @@ fn find_campaign(
     Ok(best.map(|b| b.0))
 }
 
+/// Stores one new message; returns the campaign it founded, if it founded one.
 fn add_message(
     tx: &rusqlite::Transaction<'_>,
     run: i64,
     source: &str,
     fp: &Fingerprint,
-) -> Result<(), StoreError> {
+) -> Result<Option<String>, StoreError> {
+    let mut founded = None;
     let seq: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM messages", [], |r| {
         r.get(0)
     })?;
@@ -824,22 +877,7 @@ fn add_message(
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9)",
                 params![id, cseq, fp.brand, fp.brand_name, fp.lure, fp.subject, fp.hash, fp.seen_ts, run],
             )?;
-            if let Some(report) = &fp.report {
-                // The digest shows a new campaign with its founder's full analysis; the founder's
-                // raw message is not kept, so the analysis is rendered now, in both languages.
-                let mut rep = tx.prepare_cached(
-                    "INSERT INTO campaign_reports (campaign, lang, markdown) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-                )?;
-                for (code, lang) in [
-                    ("ja", unphish::text::Lang::Ja),
-                    ("en", unphish::text::Lang::En),
-                ] {
-                    let opts = unphish_report::RenderOptions::new(lang);
-                    if let Ok(md) = unphish_report::markdown::render(report, &opts) {
-                        rep.execute(params![id, code, md])?;
-                    }
-                }
-            }
+            founded = Some(id.clone());
             (id, "founded the campaign".to_string(), Vec::new())
         }
     };
@@ -899,7 +937,7 @@ fn add_message(
         };
         ind.execute(params![campaign, "reason", r])?;
     }
-    Ok(())
+    Ok(founded)
 }
 
 #[cfg(test)]
