@@ -13,6 +13,13 @@
 //!   Return-Path sharing its domain is that shape.
 //!
 //! A phisher gains nothing from either: replies would go to the victim or to the list.
+//!
+//! Two more honest shapes, seen across 2002 list mail, are spared when the reply domain is not
+//! free mail (a phisher's drop box usually is):
+//! - the list's own agent in Sender (`rpm-list-admin@lists.example`) shares the Reply-To domain:
+//!   the list asks for replies to itself;
+//! - the same person's other address: Reply-To keeps the From local part (`craig@home.example`
+//!   → `craig@alumni.example`), and that local part is a person's, not a role like `support`.
 
 use super::util::from_cite;
 use crate::{Cite, Confidence, Context, Group, Hit, Signal, SignalMeta, Text};
@@ -63,6 +70,79 @@ fn list_rewrote_from(cx: &Context<'_>, from_reg: &str) -> bool {
     from_is_recipient && sender_in_from_domain
 }
 
+/// Mailbox names shared by every organisation: the same one on two domains says nothing about who
+/// is behind them.
+const ROLE_LOCAL_PARTS: &[&str] = &[
+    "info",
+    "support",
+    "service",
+    "services",
+    "admin",
+    "administrator",
+    "contact",
+    "help",
+    "helpdesk",
+    "noreply",
+    "no-reply",
+    "donotreply",
+    "billing",
+    "accounts",
+    "account",
+    "security",
+    "sales",
+    "office",
+    "mail",
+    "team",
+    "customerservice",
+    "customer",
+    "care",
+    "hello",
+    "news",
+    "newsletter",
+    "notification",
+    "notifications",
+    "alert",
+    "alerts",
+    "webmaster",
+    "postmaster",
+    "finance",
+    "hr",
+    "payment",
+    "payments",
+    "verify",
+    "update",
+    "reply",
+    "user",
+    "client",
+];
+
+fn local_part(addr: &str) -> &str {
+    addr.rsplit_once('@').map(|(l, _)| l).unwrap_or(addr)
+}
+
+/// Reply-To is the author's other mailbox: same personal local part, on a domain that is not
+/// free mail.
+fn same_person_elsewhere(from_addr: Option<&str>, reply_addr: &str) -> bool {
+    let Some(from_addr) = from_addr else {
+        return false;
+    };
+    let (a, b) = (local_part(from_addr), local_part(reply_addr));
+    a.len() >= 3
+        && a.eq_ignore_ascii_case(b)
+        && !ROLE_LOCAL_PARTS.iter().any(|r| a.eq_ignore_ascii_case(r))
+}
+
+/// The transmitting agent named in Sender (RFC 5322 §3.6.2) lives in the Reply-To domain: a
+/// list asking for replies to itself.
+fn sender_in_reply_domain(cx: &Context<'_>, reply_reg: &str) -> bool {
+    cx.evidence
+        .identity
+        .sender
+        .as_ref()
+        .and_then(|m| m.registrable_domain.as_deref())
+        .is_some_and(|r| r == reply_reg)
+}
+
 impl Signal for ReplyToElsewhere {
     fn meta(&self) -> &'static SignalMeta {
         &META
@@ -79,13 +159,21 @@ impl Signal for ReplyToElsewhere {
             else {
                 continue;
             };
+            let free = hosts::is_freemail(reg);
+            let from_addr = cx
+                .evidence
+                .identity
+                .from
+                .as_ref()
+                .and_then(|f| f.address.as_deref());
             if reg == from_reg
                 || first_label(reg) == first_label(from_reg)
                 || is_recipient(cx, addr)
+                || (!free
+                    && (sender_in_reply_domain(cx, reg) || same_person_elsewhere(from_addr, addr)))
             {
                 continue;
             }
-            let free = hosts::is_freemail(reg);
             let mut hit = Hit::new(&META)
                 .var("reply_domain", reg)
                 .var(
@@ -109,5 +197,28 @@ impl Signal for ReplyToElsewhere {
             hits.push(hit);
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_person_keeps_a_personal_local_part() {
+        assert!(same_person_elsewhere(
+            Some("craig@home.example"),
+            "Craig@alumni.example"
+        ));
+        assert!(!same_person_elsewhere(
+            Some("support@paypal-notice.example"),
+            "support@drop.example"
+        ));
+        assert!(!same_person_elsewhere(Some("jo@a.example"), "jo@b.example"));
+        assert!(!same_person_elsewhere(
+            Some("craig@home.example"),
+            "greg@alumni.example"
+        ));
+        assert!(!same_person_elsewhere(None, "craig@alumni.example"));
     }
 }

@@ -37,6 +37,7 @@ mod struct_004;
 mod struct_005;
 mod struct_006;
 mod struct_007;
+mod struct_008;
 
 use crate::Signal;
 
@@ -76,4 +77,5 @@ pub static ALL: &[&dyn Signal] = &[
     &struct_005::FormInBody,
     &struct_006::MixedScriptWords,
     &struct_007::StyledLetters,
+    &struct_008::MalformedFrom,
 ];

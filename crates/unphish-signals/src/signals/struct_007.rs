@@ -34,7 +34,7 @@ const MAX_CHARS: usize = 2048;
 const MIN_DISGUISED: usize = 2;
 
 /// Letters that are styled forms of Latin ones.
-fn is_styled_letter(c: char) -> bool {
+pub fn is_styled_letter(c: char) -> bool {
     matches!(c as u32,
         // Mathematical Alphanumeric Symbols: bold, italic, script, fraktur, monospace letters.
         0x1D400..=0x1D7FF
