@@ -481,15 +481,17 @@ fn digest_md(r: &TriageReport, store: &Store, lang: Lang, out: &mut Vec<u8>) -> 
             // The promise: each new campaign comes with the full analysis of its
             // representative (founding) message, in the report format of `analyze`.
             if let Some(doc) = store.campaign_report(&c.id, code)? {
+                // A label, not a heading: the report's own title becomes the level-4 heading,
+                // so its sections and findings keep their levels (6 is Markdown's last).
                 writeln!(
                     out,
-                    "#### {}\n",
+                    "**{}**\n",
                     w.t(
                         "Analysis of the representative message",
                         "代表メッセージの分析"
                     )
                 )?;
-                nest_md(&doc, 4, out)?;
+                nest_md(&doc, 3, out)?;
                 writeln!(out)?;
             }
         }

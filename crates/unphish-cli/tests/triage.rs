@@ -154,7 +154,7 @@ fn rerun_reports_no_new_campaigns_and_stores_nothing_twice() {
 fn sigkill_mid_run_then_rerun_counts_every_message_once() {
     let dir = scratch("kill");
     let mbox = dir.join("in.mbox");
-    let n = 300;
+    let n = 600;
     write_mbox(&mbox, n);
     let db = dir.join("t.db");
     let mut child = bin()
@@ -167,6 +167,8 @@ fn sigkill_mid_run_then_rerun_counts_every_message_once() {
         .spawn()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1000));
+    // On a fast machine the run may have finished and reported: then it is not a killed run.
+    let finished = child.try_wait().unwrap().is_some();
     child.kill().unwrap(); // SIGKILL on Unix
     child.wait().unwrap();
     let before = stored(&db);
@@ -184,7 +186,9 @@ fn sigkill_mid_run_then_rerun_counts_every_message_once() {
         .sum();
     assert_eq!(sizes, n as u64);
     // Campaigns the killed run founded were never reported, so the rerun announces them.
-    assert_eq!(rerun["new_campaigns"], 3);
+    if !finished {
+        assert_eq!(rerun["new_campaigns"], 3, "{before} stored before the kill");
+    }
     let third = triage(&db, mbox.to_str().unwrap());
     assert_eq!(third["new_messages"], 0);
     assert_eq!(third["new_campaigns"], 0);
@@ -260,7 +264,7 @@ fn markdown_digest_carries_each_new_campaigns_analysis_and_campaigns_lists_as_ma
     );
     // One full analysis per new campaign, nested under the campaign's heading.
     assert_eq!(
-        text.matches("#### Analysis of the representative message")
+        text.matches("**Analysis of the representative message**")
             .count(),
         3,
         "{text}"
