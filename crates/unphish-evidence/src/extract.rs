@@ -25,10 +25,10 @@ pub fn extract_raw(raw: &[u8], limits: &ExtractLimits) -> Evidence {
 
 /// [`extract_raw`] for a message nested `depth` levels deep.
 ///
-/// Attached messages are extracted only after this level's parse is dropped, from byte ranges of
-/// the screened input: mail-parser parses every level of a chain again, decoded attachments
-/// included, and holding each level's parse during the recursion would multiply the peak memory
-/// by the depth.
+/// Attached messages the screen had to bound are parsed again only after this level's parse is
+/// dropped, from byte ranges of the screened input: mail-parser parses every level below again,
+/// decoded attachments included, and holding each level's parse during the recursion would
+/// multiply the peak memory by the depth.
 fn extract_raw_at(raw: &[u8], limits: &ExtractLimits, depth: usize) -> Evidence {
     let screened = unphish_mime::screen(raw, &limits.mime);
     let mut sources = Vec::new();
@@ -62,8 +62,8 @@ fn extract_raw_at(raw: &[u8], limits: &ExtractLimits, depth: usize) -> Evidence 
     ev
 }
 
-/// Where an attached message's bytes are: a range of its parent's raw bytes, or a decoded copy
-/// when it was sent base64 or quoted-printable.
+/// An attached message already extracted, or where its bytes are for a second parse: a range of
+/// its parent's raw bytes, or a decoded copy when it was sent base64 or quoted-printable.
 enum Nested {
     Done(Box<Evidence>),
     Range(usize, usize),
