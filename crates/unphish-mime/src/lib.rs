@@ -2,8 +2,10 @@
 //! and readable text for every body part (declared charset, or detected when none is declared).
 //!
 //! The heavy lifting is mail-parser's; this crate adds what an analyser needs around it: a panic
-//! boundary (the library promises never to panic and has broken that promise before), size bounds,
-//! charset detection for undeclared 8-bit text, and raw header access for quoting.
+//! boundary (the library promises never to panic and has broken that promise before), a screen
+//! that bounds what the library would otherwise spend on hostile input ([`screen`], then
+//! [`Screened::parse`]), charset detection for undeclared 8-bit text, and raw header access for
+//! quoting.
 
 use mail_parser::{Encoding, Message, MessageParser, MessagePart, MimeHeaders, PartType};
 use serde::Serialize;
