@@ -1,9 +1,14 @@
 //! HTML scanning: every link with its visible text, the text a reader sees, the text hidden from
 //! them, and counts of forms, images and scripts.
 //!
-//! Built on html5ever's tokenizer rather than a tree builder: an attacker controls the markup, and
-//! a token stream is linear in time with memory bounded by the limits below, whatever the nesting
-//! depth. The price is that implied end tags are approximated (see [`Scanner::open`]).
+//! Built on a tokenizer rather than a tree builder: an attacker controls the markup, and a token
+//! stream is linear in time with memory bounded by the limits below, whatever the nesting depth.
+//! The price is that implied end tags are approximated (see [`Scanner::open`]).
+//!
+//! Two tokenizers feed the same [`Scanner`], so the link, text and hiding rules live in one
+//! place: the byte-level one in `html/fast.rs` reads nearly every real body, several times
+//! faster than html5ever's, and hands what it does not imitate exactly to html5ever's (see
+//! [`scan_html_fast`] and the differential test in `tests/html.rs`).
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -785,7 +790,13 @@ fn parse_style(style: &str) -> StyleHiding {
             continue;
         };
         let value = value.to_ascii_lowercase();
-        let value = value.trim().trim_end_matches("!important").trim();
+        let mut value = value.trim();
+        // `strip_suffix` rather than `trim_end_matches`, which builds a substring searcher
+        // for every declaration.
+        while let Some(v) = value.strip_suffix("!important") {
+            value = v;
+        }
+        let value = value.trim();
         match prop {
             "display" if value == "none" => out.gone = true,
             "opacity" if is_zero(value) => out.gone = true,

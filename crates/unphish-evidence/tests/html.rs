@@ -676,6 +676,114 @@ fn stray_angle_brackets_and_eof_in_tags() {
     }
 }
 
+/// Markup assembled from pieces that exercise the tokenizer states, each string checked
+/// against html5ever. A fixed-seed generator keeps the test deterministic.
+#[test]
+fn generated_markup_agrees_with_html5ever() {
+    const PIECES: &[&str] = &[
+        "<a",
+        "<A",
+        " href",
+        "=",
+        "\"",
+        "'",
+        "https://x.example/",
+        ">",
+        "/",
+        " ",
+        "\n",
+        "\r\n",
+        "\r",
+        "\t",
+        "</a>",
+        "<p>",
+        "</p",
+        "<div style=\"display:none\">",
+        "</div>",
+        "<span hidden>",
+        "&amp",
+        "&amp;",
+        "&not",
+        "it;",
+        "&#x68;",
+        "&#104",
+        "&#",
+        "x",
+        ";",
+        "&",
+        "=2",
+        "nbsp",
+        "<!--",
+        "-->",
+        "--!>",
+        "-",
+        "->",
+        "--",
+        "!",
+        "<!",
+        "<!DOCTYPE html>",
+        "<?x",
+        "</",
+        "<![CDATA[",
+        "]]>",
+        "<script>",
+        "</script>",
+        "<style>",
+        "</style",
+        "<title>",
+        "</title>",
+        "<textarea>",
+        "</textarea>",
+        "<xmp>",
+        "</xmp>",
+        "<plaintext>",
+        "<img alt=",
+        "<area href=",
+        "<form action=",
+        "<base href=",
+        "<meta http-equiv=refresh content=",
+        "text",
+        "URL https://t.example/ ",
+        "é",
+        "\u{200B}",
+        "\u{0}",
+        "<",
+        "<<",
+        "<td>",
+        "<br/>",
+        "<font size=0>",
+        "<b",
+        "'x'",
+    ];
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let limits = HtmlLimits::default();
+    // More cases on demand: `UNPHISH_HTML_CASES=1000000 cargo test --release ... generated`.
+    let cases: usize = std::env::var("UNPHISH_HTML_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(4000);
+    let mut checked = 0;
+    for _ in 0..cases {
+        let len = 1 + next() % 40;
+        let html: String = (0..len)
+            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            .collect();
+        let Some(fast) = scan_html_fast(&html, 0, &limits) else {
+            continue;
+        };
+        let reference = scan_html_reference(&html, 0, &limits);
+        assert_eq!(fingerprint(&fast), fingerprint(&reference), "{html:?}");
+        checked += 1;
+    }
+    assert!(checked > cases * 3 / 4, "{checked} of {cases}");
+}
+
 /// Every HTML body of every `.eml` in the folders of `UNPHISH_CORPUS` (colon-separated).
 fn corpus_bodies() -> Vec<String> {
     use mail_parser::{MessageParser, PartType};

@@ -305,11 +305,20 @@ impl<'a> Fast<'a> {
             i = find(self.b, i + 1, |c| !is_space(c));
             let value = match self.at(i)? {
                 q @ (b'"' | b'\'') => {
-                    let end = find(self.b, i + 1, |c| c == q);
+                    // One pass finds the closing quote, or the first byte needing decoding.
+                    let first = find(self.b, i + 1, |c| c == q || matches!(c, b'&' | 0 | b'\r'));
+                    let end = match self.at(first) {
+                        Some(c) if c == q => first,
+                        _ => find(self.b, first, |c| c == q),
+                    };
                     if end >= self.b.len() {
                         return None;
                     }
-                    let value = self.value(i + 1, end);
+                    let value = if first == end {
+                        Cow::Borrowed(self.slice(i + 1, end))
+                    } else {
+                        self.value(i + 1, end)
+                    };
                     i = end + 1;
                     // After attribute value (quoted): anything but a space, `/` or `>` starts
                     // the next attribute, with a parse error.
@@ -553,6 +562,19 @@ fn named_ref(
     errors: &mut usize,
 ) -> (Option<Decoded>, usize) {
     let rest = s.get(start..).unwrap_or("");
+    // Most references in mail are complete (`&nbsp;`, `&amp;`): no name continues past a `;`,
+    // so a complete name up to the first `;` is the longest match, found with one lookup.
+    let semi = rest
+        .bytes()
+        .take(33)
+        .position(|c| !c.is_ascii_alphanumeric());
+    let complete = semi
+        .filter(|&e| rest.as_bytes().get(e) == Some(&b';'))
+        .and_then(|e| Some((e, *rest.get(..=e).and_then(|n| NAMED_ENTITIES.get(n))?)))
+        .filter(|&(_, (c1, _))| c1 != 0);
+    if let Some((end, (c1, c2))) = complete {
+        return (Some(decode_pair(c1, c2)), start + end + 1);
+    }
     // The table holds every prefix of every name, complete names with a non-zero code point, so
     // the longest match is found one character at a time (names are at most 32 bytes).
     let mut matched: Option<((u32, u32), usize)> = None;
@@ -592,9 +614,15 @@ fn named_ref(
         }
         *errors += 1;
     }
-    let chars = [c1, c2]
-        .into_iter()
-        .filter(|&c| c != 0)
-        .filter_map(char::from_u32);
-    (Some(Decoded::new(chars)), start + len)
+    (Some(decode_pair(c1, c2)), start + len)
+}
+
+/// The one or two code points of a named reference (the second is 0 when absent).
+fn decode_pair(c1: u32, c2: u32) -> Decoded {
+    Decoded::new(
+        [c1, c2]
+            .into_iter()
+            .filter(|&c| c != 0)
+            .filter_map(char::from_u32),
+    )
 }
