@@ -250,11 +250,14 @@ impl Words {
         for (en, ja) in PHRASES {
             out = out.replace(en, ja);
         }
-        if let Some(rest) = out.strip_prefix("同じ誘導手口 ") {
-            let code = rest.split(';').next().unwrap_or(rest).trim();
-            out = out.replacen(code, &self.lure(code), 1);
-        }
-        out
+        // Reasons are `; `-joined; a lure code follows its phrase in any of them.
+        out.split("; ")
+            .map(|part| match part.strip_prefix("同じ誘導手口 ") {
+                Some(code) => format!("同じ誘導手口 {}", self.lure(code.trim())),
+                None => part.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 
@@ -518,4 +521,39 @@ fn digest_md(r: &TriageReport, store: &Store, lang: Lang, out: &mut Vec<u8>) -> 
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_reports_move_their_headings_down_but_not_code() {
+        let doc = "# Title\n## Section\n### Finding\n```\n# not a heading\n```\n#hashtag\n";
+        let mut out = Vec::new();
+        nest_md(doc, 3, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "#### Title\n##### Section\n###### Finding\n```\n# not a heading\n```\n#hashtag\n"
+        );
+    }
+
+    #[test]
+    fn japanese_reasons_and_cells() {
+        let w = Words(Lang::Ja);
+        assert_eq!(
+            w.reason("same link domain evil.example; same lure reward"),
+            "同じリンク先ドメイン evil.example; 同じ誘導手口 当選・特典"
+        );
+        assert_eq!(
+            w.reason("same subject template “x”"),
+            "同じ件名パターン 「x」"
+        );
+        assert_eq!(
+            Words(Lang::En).reason("same lure reward"),
+            "same lure reward"
+        );
+        // A table cell cannot break the table or carry markup from the mail.
+        assert_eq!(md("a|b\n<img>[x](y)"), "a\\|b &lt;img&gt;\\[x\\](y)");
+    }
 }
