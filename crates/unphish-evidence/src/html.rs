@@ -228,6 +228,23 @@ enum Content {
     Plaintext,
 }
 
+/// Every attribute name the scanner asks [`Attrs::get`] for. The fast tokenizer keeps only
+/// these, which bounds its memory on a tag with millions of attributes and spares decoding
+/// values nobody reads; asking for another name is a bug, caught by a debug assertion.
+const ATTRIBUTES_READ: [&str; 11] = [
+    "href",
+    "xlink:href",
+    "alt",
+    "action",
+    "formaction",
+    "type",
+    "http-equiv",
+    "content",
+    "src",
+    "hidden",
+    "style",
+];
+
 /// A start tag's attributes, whichever tokenizer read them. The first of duplicate names counts,
 /// as in HTML.
 trait Attrs {

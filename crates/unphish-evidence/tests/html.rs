@@ -331,6 +331,25 @@ fn two_hundred_thousand_nested_elements() {
 }
 
 #[test]
+fn a_million_attributes_on_one_tag() {
+    // html5ever keeps every attribute (and checks each new name against all earlier ones); the
+    // fast path keeps only those the scanner reads, the first of each name.
+    let mut html = String::from("<a ");
+    for i in 0..1_000_000 {
+        html.push_str(&format!("a{i}=\"&amp;\" href=x{i} "));
+    }
+    html.push_str(">t</a>");
+    let start = Instant::now();
+    let s = scan_html_fast(&html, 0, &HtmlLimits::default()).expect("fast path");
+    assert_eq!(links(&s), vec![(LinkKind::Anchor, "x0", Some("t"))]);
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
 fn fifty_megabytes_of_angle_brackets() {
     let html = "<".repeat(50 << 20);
     let limits = HtmlLimits::default();

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 
 use html5ever::data::{C1_REPLACEMENTS, NAMED_ENTITIES};
 
-use super::{Attrs, Content, Scanner};
+use super::{ATTRIBUTES_READ, Attrs, Content, Scanner};
 
 /// The fast path hands over to html5ever.
 #[derive(Debug)]
@@ -30,6 +30,7 @@ type Attr<'a> = (Cow<'a, str>, Cow<'a, str>);
 
 impl Attrs for [Attr<'_>] {
     fn get(&self, name: &str) -> Option<&str> {
+        debug_assert!(ATTRIBUTES_READ.contains(&name), "{name} is not kept");
         self.iter().find(|(n, _)| n == name).map(|(_, v)| &**v)
     }
 }
@@ -295,44 +296,41 @@ impl<'a> Fast<'a> {
                 _ => name_end,
             };
             let name = lower(self.slice(name_start, name_end));
+            // Only the first of duplicate names counts (html5ever drops the others).
+            let keep =
+                ATTRIBUTES_READ.contains(&&*name) && !self.attrs.iter().any(|(n, _)| *n == name);
             // After attribute name.
             i = find(self.b, name_end, |c| !is_space(c));
             if self.at(i)? != b'=' {
-                self.attrs.push((name, Cow::Borrowed("")));
+                if keep {
+                    self.attrs.push((name, Cow::Borrowed("")));
+                }
                 continue;
             }
             // Before attribute value.
             i = find(self.b, i + 1, |c| !is_space(c));
-            let value = match self.at(i)? {
+            // The value lies between `from` and `to`; reading resumes at `next`.
+            let (from, to, next) = match self.at(i)? {
                 q @ (b'"' | b'\'') => {
-                    // One pass finds the closing quote, or the first byte needing decoding.
-                    let first = find(self.b, i + 1, |c| c == q || matches!(c, b'&' | 0 | b'\r'));
-                    let end = match self.at(first) {
-                        Some(c) if c == q => first,
-                        _ => find(self.b, first, |c| c == q),
-                    };
+                    let end = find(self.b, i + 1, |c| c == q);
                     if end >= self.b.len() {
                         return None;
                     }
-                    let value = if first == end {
-                        Cow::Borrowed(self.slice(i + 1, end))
-                    } else {
-                        self.value(i + 1, end)
-                    };
-                    i = end + 1;
                     // After attribute value (quoted): anything but a space, `/` or `>` starts
                     // the next attribute, with a parse error.
                     if !self
-                        .at(i)
+                        .at(end + 1)
                         .is_some_and(|c| is_space(c) || matches!(c, b'/' | b'>'))
                     {
                         self.errors += 1;
                     }
-                    value
+                    (i + 1, end, end + 1)
                 }
                 b'>' => {
                     self.errors += 1;
-                    self.attrs.push((name, Cow::Borrowed("")));
+                    if keep {
+                        self.attrs.push((name, Cow::Borrowed("")));
+                    }
                     return Some(i + 1);
                 }
                 _ => {
@@ -340,12 +338,14 @@ impl<'a> Fast<'a> {
                     if end >= self.b.len() {
                         return None;
                     }
-                    let value = self.value(i, end);
-                    i = end;
-                    value
+                    (i, end, end)
                 }
             };
-            self.attrs.push((name, value));
+            if keep {
+                let value = self.value(from, to);
+                self.attrs.push((name, value));
+            }
+            i = next;
         }
     }
 
