@@ -177,12 +177,31 @@ pub fn triage(
     let mut prog = Progress::default();
     let mut batches = 0usize;
     let mut stopped = false;
+    let render = |reports: &[&unphish::Report]| -> Vec<Vec<(&'static str, String)>> {
+        use rayon::prelude::*;
+        pool.install(|| {
+            reports
+                .par_iter()
+                .map(|r| store::render_analysis(r))
+                .collect()
+        })
+    };
+    // Storing is one thread by design (input order decides campaign membership), so it runs
+    // while the pool analyses the next batch: `pending` is the analysed batch awaiting storage.
+    let mut pending: Option<Vec<(String, Fingerprint)>> = None;
+    let mut add = |s: BatchStats, batches: &mut usize| {
+        stats.messages += s.messages;
+        stats.new_messages += s.new_messages;
+        stats.duplicates += s.duplicates;
+        *batches += 1;
+    };
     for batch in rx.iter() {
         if stop_after.is_some_and(|n| batches >= n) {
             stopped = true;
             break;
         }
         // A rerun over the same mailbox only hashes: messages the store has are not analysed.
+        // (A copy inside the batch being stored meanwhile is analysed again; storing dedups.)
         let hashes: Vec<Option<String>> = pool.install(|| {
             use rayon::prelude::*;
             batch
@@ -195,26 +214,40 @@ pub fn triage(
                 .collect()
         });
         let known = store.known(&hashes)?;
-        let analysed: Vec<Result<(String, Fingerprint, u64, bool), String>> = pool.install(|| {
-            use rayon::prelude::*;
-            batch
-                .into_par_iter()
-                .zip(hashes.into_par_iter().zip(known.into_par_iter()))
-                .map(|(item, (hash, known))| match item {
-                    Ok(m) => {
-                        let fp = match hash {
-                            Some(hash) if known => Fingerprint {
-                                hash,
-                                ..Fingerprint::default()
-                            },
-                            _ => analyse(analyzer, &m.bytes, not_after),
-                        };
-                        Ok((m.label, fp, m.read_bytes, m.truncated))
-                    }
-                    Err(e) => Err(e.to_string()),
-                })
-                .collect()
+        let previous = pending.take();
+        let store_ref = &mut *store;
+        let (analysed, stored) = pool.install(|| {
+            rayon::join(
+                || -> Vec<Result<(String, Fingerprint, u64, bool), String>> {
+                    use rayon::prelude::*;
+                    batch
+                        .into_par_iter()
+                        .zip(hashes.into_par_iter().zip(known.into_par_iter()))
+                        .map(|(item, (hash, known))| match item {
+                            Ok(m) => {
+                                let fp = match hash {
+                                    Some(hash) if known => Fingerprint {
+                                        hash,
+                                        ..Fingerprint::default()
+                                    },
+                                    _ => analyse(analyzer, &m.bytes, not_after),
+                                };
+                                Ok((m.label, fp, m.read_bytes, m.truncated))
+                            }
+                            Err(e) => Err(e.to_string()),
+                        })
+                        .collect()
+                },
+                || match &previous {
+                    Some(ok) => store_ref.ingest_with(run, ok, &render).map(Some),
+                    None => Ok(None),
+                },
+            )
         });
+        if let Some(s) = stored? {
+            add(s, &mut batches);
+            progress(prog);
+        }
         let mut ok = Vec::with_capacity(analysed.len());
         for a in analysed {
             match a {
@@ -233,20 +266,11 @@ pub fn triage(
                 Err(e) => errors.push(e),
             }
         }
-        let render = |reports: &[&unphish::Report]| -> Vec<Vec<(&'static str, String)>> {
-            use rayon::prelude::*;
-            pool.install(|| {
-                reports
-                    .par_iter()
-                    .map(|r| store::render_analysis(r))
-                    .collect()
-            })
-        };
+        pending = Some(ok);
+    }
+    if !stopped && let Some(ok) = pending.take() {
         let s = store.ingest_with(run, &ok, &render)?;
-        stats.messages += s.messages;
-        stats.new_messages += s.new_messages;
-        stats.duplicates += s.duplicates;
-        batches += 1;
+        add(s, &mut batches);
         progress(prog);
     }
     drop(rx);
