@@ -143,6 +143,33 @@ fn md_quote(v: Value) -> Value {
     Value::from_safe_string(out.trim_end().to_string())
 }
 
+/// The environment with the shipped template for `kind` and `lang`, compiled on first use.
+fn shipped_environment(
+    kind: Kind,
+    lang: Lang,
+) -> Result<&'static Environment<'static>, &'static String> {
+    static ENVS: [std::sync::OnceLock<Result<Environment<'static>, String>>; 4] =
+        [const { std::sync::OnceLock::new() }; 4];
+    let slot = match (kind, lang) {
+        (Kind::Markdown, Lang::Ja) => 0,
+        (Kind::Markdown, Lang::En) => 1,
+        (Kind::Html, Lang::Ja) => 2,
+        (Kind::Html, Lang::En) => 3,
+    };
+    let name = match kind {
+        Kind::Markdown => "report.md",
+        Kind::Html => "report.html",
+    };
+    ENVS[slot]
+        .get_or_init(|| {
+            let mut env = environment(kind);
+            env.add_template(name, shipped(kind, lang))
+                .map_err(|e| format!("template: {e:#}"))?;
+            Ok(env)
+        })
+        .as_ref()
+}
+
 fn environment(kind: Kind) -> Environment<'static> {
     let mut env = Environment::new();
     // Block tags on their own lines leave no blank lines behind: templates stay readable.
@@ -198,17 +225,23 @@ pub fn render(
     opts: &RenderOptions,
     extra: Vec<(&'static str, Value)>,
 ) -> Result<String, RenderError> {
-    let mut env = environment(kind);
-    // The user's template is registered under the shipped name so it gets the same escaping.
     let name = match kind {
         Kind::Markdown => "report.md",
         Kind::Html => "report.html",
     };
-    let source = opts
-        .template
-        .clone()
-        .unwrap_or_else(|| shipped(kind, opts.lang).to_string());
-    env.add_template_owned(name, source)?;
+    // The shipped templates are compiled once per process (triage renders two analyses per new
+    // campaign; compiling each time cost as much as an analysis). A user's template is compiled
+    // for the call, registered under the shipped name so it gets the same escaping.
+    let owned;
+    let env: &Environment<'static> = match &opts.template {
+        None => shipped_environment(kind, opts.lang).map_err(|e| RenderError(e.clone()))?,
+        Some(source) => {
+            let mut env = environment(kind);
+            env.add_template_owned(name, source.clone())?;
+            owned = env;
+            &owned
+        }
+    };
     let lang = match opts.lang {
         Lang::Ja => "ja",
         Lang::En => "en",
