@@ -53,7 +53,59 @@ fn level_style(level: &str) -> Style {
 }
 
 /// Writes the report as text.
+///
+/// Every string from the mail may carry terminal control sequences (an ESC that moves the cursor,
+/// rewrites the title or hides text). The report is rendered to a buffer first, then every control
+/// character is made visible except the report's own style codes, so a mail cannot drive the
+/// reader's terminal.
 pub fn render(r: &Report, lang: Lang, w: &mut dyn Write) -> io::Result<()> {
+    let mut buf = Vec::with_capacity(8192);
+    render_raw(r, lang, &mut buf)?;
+    w.write_all(neutralise_controls(&String::from_utf8_lossy(&buf)).as_bytes())
+}
+
+/// The style sequences this renderer writes itself (and their resets).
+fn own_styles() -> Vec<String> {
+    let mut v = Vec::new();
+    for st in [
+        BOLD,
+        DIM,
+        level_style("phishing"),
+        level_style("suspicious"),
+        level_style("clean"),
+    ] {
+        v.push(format!("{st}"));
+        v.push(format!("{st:#}"));
+    }
+    v.retain(|s| !s.is_empty());
+    v.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    v
+}
+
+/// Keeps the renderer's own style sequences; shows every other C0/C1 control as `\u{..}` text.
+pub fn neutralise_controls(s: &str) -> String {
+    let styles = own_styles();
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}' {
+            if let Some(st) = styles.iter().find(|st| rest.starts_with(st.as_str())) {
+                out.push_str(st);
+                rest = &rest[st.len()..];
+                continue;
+            }
+        }
+        if (c.is_control() && c != '\n' && c != '\t') || c == '\u{2028}' || c == '\u{2029}' {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+fn render_raw(r: &Report, lang: Lang, w: &mut dyn Write) -> io::Result<()> {
     let l = L { lang };
     let st = level_style(r.verdict.level);
     if let Some(f) = &r.file {
@@ -262,8 +314,30 @@ pub fn render(r: &Report, lang: Lang, w: &mut dyn Write) -> io::Result<()> {
             "{BOLD}{}{BOLD:#}",
             l.t("Attached message", "添付されたメール")
         )?;
-        render(n, lang, w)?;
+        render_raw(n, lang, w)?;
     }
     writeln!(w)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mail_escape_sequences_are_shown_not_obeyed() {
+        let own = format!("{BOLD}title{BOLD:#}");
+        let evil = "subject\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\r";
+        let out = neutralise_controls(&format!("{own} {evil}\n"));
+        assert!(out.starts_with(&own), "own styles survive: {out:?}");
+        assert!(!out[own.len()..].contains('\u{1b}'), "{out:?}");
+        assert!(
+            !out.contains('\u{9b}') && !out.contains('\u{7}') && !out.contains('\r'),
+            "{out:?}"
+        );
+        assert!(
+            out.contains("\\u{1b}]0;pwned") && out.ends_with('\n'),
+            "{out:?}"
+        );
+    }
 }
