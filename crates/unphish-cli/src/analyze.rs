@@ -159,7 +159,10 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
     let mut out: Box<dyn Write> = if matches!(args.format, Format::Text) && args.iocs.is_none() {
         Box::new(anstream::stdout().lock())
     } else {
-        Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()))
+        Box::new(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::io::stdout().lock(),
+        ))
     };
     let json_array = matches!(args.format, Format::Json) && multi && args.iocs.is_none();
     if json_array {

@@ -16,7 +16,14 @@ fn help_documents_options_and_exit_codes() {
     let out = bin().args(["analyze", "--help"]).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    for opt in ["--format", "--lang", "--threads", "--fail-on", "--no-mask", "--geoip-city"] {
+    for opt in [
+        "--format",
+        "--lang",
+        "--threads",
+        "--fail-on",
+        "--no-mask",
+        "--geoip-city",
+    ] {
         assert!(text.contains(opt), "{opt} missing from help");
     }
     let top = bin().arg("--help").output().unwrap();
@@ -25,49 +32,92 @@ fn help_documents_options_and_exit_codes() {
 
 #[test]
 fn jsonl_has_one_object_per_file_with_its_path() {
-    let out = bin().args(["analyze", "--format", "jsonl", "-j", "1", &example("")]).output().unwrap();
+    let out = bin()
+        .args(["analyze", "--format", "jsonl", "-j", "1", &example("")])
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    let lines: Vec<serde_json::Value> =
-        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert!(lines.len() >= 2);
-    assert!(lines.iter().all(|r| r["file"].as_str().is_some_and(|f| f.ends_with(".eml"))));
+    assert!(
+        lines
+            .iter()
+            .all(|r| r["file"].as_str().is_some_and(|f| f.ends_with(".eml")))
+    );
     assert!(lines.iter().all(|r| r["schema"] == "unphish.report/1"));
 }
 
 #[test]
 fn phishing_is_not_an_error_unless_fail_on_asks() {
-    let ok = bin().args(["analyze", "--format", "json", &example("seed-1-keydog-webmail.eml")]).output().unwrap();
+    let ok = bin()
+        .args([
+            "analyze",
+            "--format",
+            "json",
+            &example("seed-1-keydog-webmail.eml"),
+        ])
+        .output()
+        .unwrap();
     assert_eq!(ok.status.code(), Some(0));
-    let fail = bin().args(["analyze", "--fail-on", "phishing", &example("seed-1-keydog-webmail.eml")]).output().unwrap();
+    let fail = bin()
+        .args([
+            "analyze",
+            "--fail-on",
+            "phishing",
+            &example("seed-1-keydog-webmail.eml"),
+        ])
+        .output()
+        .unwrap();
     assert_eq!(fail.status.code(), Some(1));
 }
 
 #[test]
 fn unreadable_input_and_bad_usage_exit_2() {
-    let out = bin().args(["analyze", "/nonexistent/x.eml"]).output().unwrap();
+    let out = bin()
+        .args(["analyze", "/nonexistent/x.eml"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = bin().args(["analyze", "--format", "yaml", "x"]).output().unwrap();
+    let out = bin()
+        .args(["analyze", "--format", "yaml", "x"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
 fn stdin_is_read_with_dash_and_text_is_plain_when_piped() {
     let raw = std::fs::read(example("seed-2-kagoya-quarantine.eml")).unwrap();
-    let mut child = bin().args(["analyze", "--lang", "en", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child = bin()
+        .args(["analyze", "--lang", "en", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     child.stdin.take().unwrap().write_all(&raw).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("PHISHING"), "{text}");
     assert!(!text.contains('\u{1b}'), "colour codes in piped output");
-    assert!(text.contains("hxxps://solarpivotpower[.]com"), "links are defanged");
+    assert!(
+        text.contains("hxxps://solarpivotpower[.]com"),
+        "links are defanged"
+    );
     assert!(!text.contains("info@example.jp"), "recipient not masked");
 }
 
 #[test]
 fn closed_pipe_is_not_an_error() {
     let dir = example("");
-    let mut child = bin().args(["analyze", &dir, &dir, &dir, &dir]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child = bin()
+        .args(["analyze", &dir, &dir, &dir, &dir])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     drop(child.stdout.take());
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));

@@ -2,13 +2,13 @@
 //!
 //! Nothing here scores or judges; see `unphish-signals` for that.
 
-pub mod model;
-pub mod hops;
-pub mod links;
-pub mod html;
-pub mod domain;
-pub mod identity;
 pub mod auth;
+pub mod domain;
 pub mod extract;
+pub mod hops;
+pub mod html;
+pub mod identity;
+pub mod links;
+pub mod model;
 
 pub use model::*;

@@ -4,7 +4,11 @@ use unphish::{Analyzer, Options};
 
 #[test]
 fn attached_message_gets_its_own_report() {
-    let inner = std::fs::read_to_string(format!("{}/../../examples/seed-2-kagoya-quarantine.eml", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let inner = std::fs::read_to_string(format!(
+        "{}/../../examples/seed-2-kagoya-quarantine.eml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
     let outer = format!(
         "From: colleague@example.org\r\nTo: abuse@example.org\r\nSubject: Fwd: is this real?\r\nMIME-Version: 1.0\r\n\
 Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
@@ -16,5 +20,11 @@ Please have a look at the attached mail.\r\n--b1\r\nContent-Type: message/rfc822
     assert_eq!(nested.len(), 1, "{r:#}");
     assert_eq!(nested[0]["verdict"]["level"], "phishing");
     assert_eq!(nested[0]["origin"]["ip"], "13.113.112.84");
-    assert!(nested[0]["impersonation"].as_array().unwrap().iter().any(|i| i["brand"] == "KAGOYA"));
+    assert!(
+        nested[0]["impersonation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["brand"] == "KAGOYA")
+    );
 }
