@@ -140,6 +140,14 @@ impl Hit {
         self.vars.push((name, value.into()));
         self
     }
+    /// The brand's names in both languages and its canonical id (which the report uses to list
+    /// impersonated brands).
+    pub fn brand(self, b: &unphish_intel::brands::Brand) -> Self {
+        let ja = b.name_ja.clone().unwrap_or_else(|| b.name_en.clone());
+        self.var("brand", b.name_en.clone())
+            .var("brand_ja", ja)
+            .var("brand_id", b.id.clone())
+    }
     pub fn cite(mut self, cite: Cite) -> Self {
         if !self.evidence.contains(&cite) {
             self.evidence.push(cite);

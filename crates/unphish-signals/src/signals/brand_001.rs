@@ -66,12 +66,7 @@ impl Signal for BrandImpersonation {
             let b = cx.brands.get(c.brand);
             let (w_en, w_ja) = where_text(c, true);
             let mut hit = Hit::new(&META)
-                .var("brand", b.name_en.clone())
-                .var(
-                    "brand_ja",
-                    b.name_ja.clone().unwrap_or_else(|| b.name_en.clone()),
-                )
-                .var("brand_id", c.id.clone())
+                .brand(b)
                 .var("where", w_en)
                 .var("where_ja", w_ja)
                 .var(

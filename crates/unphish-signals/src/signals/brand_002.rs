@@ -77,12 +77,7 @@ impl Signal for BrandDomainSpoofed {
                 _ => String::new(),
             };
             let mut hit = Hit::new(&META)
-                .var("brand", b.name_en.clone())
-                .var(
-                    "brand_ja",
-                    b.name_ja.clone().unwrap_or_else(|| b.name_en.clone()),
-                )
-                .var("brand_id", c.id.clone())
+                .brand(b)
                 .var(
                     "from_domain",
                     cx.claims.from_domain.clone().unwrap_or_default(),

@@ -44,15 +44,7 @@ impl Signal for LookalikeDomain {
                     Hit::new(&META)
                         .var("domain", domain)
                         .var("real", real)
-                        .var("brand", brand.name_en.clone())
-                        .var(
-                            "brand_ja",
-                            brand
-                                .name_ja
-                                .clone()
-                                .unwrap_or_else(|| brand.name_en.clone()),
-                        )
-                        .var("brand_id", brand.id.clone())
+                        .brand(brand)
                         .cite(cite),
                 );
             }

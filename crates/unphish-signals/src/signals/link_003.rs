@@ -90,15 +90,7 @@ impl Signal for BrandDomainInUrl {
                     let brand = cx.brands.get(b);
                     hits.push(
                         Hit::new(&META)
-                            .var("brand", brand.name_en.clone())
-                            .var(
-                                "brand_ja",
-                                brand
-                                    .name_ja
-                                    .clone()
-                                    .unwrap_or_else(|| brand.name_en.clone()),
-                            )
-                            .var("brand_id", brand.id.clone())
+                            .brand(brand)
                             .var("brand_domain", dom)
                             .var("host", host.clone())
                             .var("registrable", reg.clone())
