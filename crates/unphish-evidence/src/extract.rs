@@ -113,6 +113,34 @@ fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// An attachment entry; `hashed` is false past the size bound, where a prefix hash would be a
+/// wrong indicator and the hashes stay empty.
+fn attachment(
+    index: usize,
+    part: &MessagePart<'_>,
+    hashed: bool,
+    form: bool,
+    script: bool,
+) -> Attachment {
+    let data = part.contents();
+    let (md5, sha1, sha256) = if hashed {
+        hashes(data)
+    } else {
+        Default::default()
+    };
+    Attachment {
+        part: index,
+        name: part.attachment_name().map(str::to_string),
+        content_type: content_type(part),
+        size: data.len(),
+        md5,
+        sha1,
+        sha256,
+        html_form: form,
+        html_script: script,
+    }
+}
+
 fn hashes(data: &[u8]) -> (String, String, String) {
     use md5::Digest as _;
     let md5 = hex(&md5::Md5::digest(data));
@@ -371,17 +399,7 @@ fn extract_level(
             // Hashing is linear and cheap, but the bound is the caller's to set (a bulk run may
             // want it low); a prefix hash would be a wrong IOC, so the hashes stay empty.
             unhashed.push(index);
-            attachments.push(Attachment {
-                part: index,
-                name: part.attachment_name().map(str::to_string),
-                content_type: content_type(part),
-                size: part.contents().len(),
-                md5: String::new(),
-                sha1: String::new(),
-                sha256: String::new(),
-                html_form: false,
-                html_script: false,
-            });
+            attachments.push(attachment(index, part, false, false, false));
             continue;
         }
         match &part.body {
@@ -403,25 +421,12 @@ fn extract_level(
                 }
             }
             PartType::Binary(_) | PartType::InlineBinary(_) => {
-                let data = part.contents();
-                let (md5, sha1, sha256) = hashes(data);
-                attachments.push(Attachment {
-                    part: index,
-                    name: part.attachment_name().map(str::to_string),
-                    content_type: content_type(part),
-                    size: data.len(),
-                    md5,
-                    sha1,
-                    sha256,
-                    html_form: false,
-                    html_script: false,
-                });
+                attachments.push(attachment(index, part, true, false, false));
             }
             PartType::Text(_) | PartType::Html(_)
                 if unphish_mime::is_attachment(part) || part.attachment_name().is_some() =>
             {
                 let data = part.contents();
-                let (md5, sha1, sha256) = hashes(data);
                 let (mut form, mut script) = (false, false);
                 if matches!(part.body, PartType::Html(_))
                     || part
@@ -440,17 +445,7 @@ fn extract_level(
                     form = scan.stats.forms > 0;
                     script = scan.stats.scripts > 0;
                 }
-                attachments.push(Attachment {
-                    part: index,
-                    name: part.attachment_name().map(str::to_string),
-                    content_type: content_type(part),
-                    size: data.len(),
-                    md5,
-                    sha1,
-                    sha256,
-                    html_form: form,
-                    html_script: script,
-                });
+                attachments.push(attachment(index, part, true, form, script));
             }
             _ => {}
         }
