@@ -54,6 +54,10 @@ pub struct EvalArgs {
     /// List at most N misses and N false alarms per folder (0: all).
     #[arg(long, value_name = "N", default_value_t = 40)]
     list: usize,
+    /// Also write one JSON line per message (folder, file, verdict, score, every finding and
+    /// cancelled signal) to FILE: the raw material for grouping misses by what they share.
+    #[arg(long, value_name = "FILE")]
+    dump: Option<PathBuf>,
 }
 
 /// Rates in percent. In `[floor]` a breach fails the run; `[target]` is only printed beside.
@@ -397,12 +401,21 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         .map(|d| (d, Label::Phish))
         .chain(args.ham.iter().map(|d| (d, Label::Ham)))
         .collect();
+    let mut dump = match &args.dump {
+        Some(p) => Some(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        )),
+        None => None,
+    };
     let started = Instant::now();
     let mut folders = Vec::new();
     let mut unreadable_total = 0usize;
     for (dir, label) in labelled {
         let (outcomes, unreadable) = analyse_folder(&analyzer, &pool, dir)?;
         unreadable_total += unreadable;
+        if let Some(w) = dump.as_mut() {
+            write_dump(w, dir, label, &outcomes)?;
+        }
         folders.push(summarise(dir, label, &outcomes, unreadable, args.list));
     }
     let seconds = started.elapsed().as_secs_f64();
@@ -454,6 +467,36 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// One line of `--dump`.
+#[derive(Serialize)]
+struct DumpLine<'a> {
+    folder: String,
+    label: Label,
+    file: &'a str,
+    level: &'static str,
+    score: f64,
+    findings: Vec<(&'a str, f64)>,
+    cancelled: &'a [String],
+}
+
+fn write_dump(w: &mut impl Write, dir: &Path, label: Label, outcomes: &[Outcome]) -> Result<()> {
+    for o in outcomes {
+        let line = DumpLine {
+            folder: dir.display().to_string(),
+            label,
+            file: &o.file,
+            level: o.level.as_str(),
+            score: o.score,
+            findings: o.findings.iter().map(|(i, s)| (i.as_str(), *s)).collect(),
+            cancelled: &o.cancelled,
+        };
+        serde_json::to_writer(&mut *w, &line)?;
+        w.write_all(b"\n")?;
+    }
+    w.flush()?;
+    Ok(())
 }
 
 fn bound(b: Option<f64>, cmp: &str) -> String {

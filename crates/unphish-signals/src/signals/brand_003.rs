@@ -26,38 +26,77 @@ static META: SignalMeta = SignalMeta {
     },
 };
 
+/// Whether `domain` spells the brand's name verbatim with something added (`outlooksecure.com`,
+/// `mail-ripple.net` for `outlook.com`, `ripple.com`), rather than imitating its letters.
+fn is_combo(domain: &str, real: &str) -> bool {
+    let name = domain.split('.').next().unwrap_or("");
+    let stem = real.split('.').next().unwrap_or("");
+    !stem.is_empty() && name != stem && name.contains(stem)
+}
+
+/// Whether the mail names the brand where it states who it is from.
+fn claims_brand_strongly(cx: &Context<'_>, brand: usize) -> bool {
+    cx.claims
+        .brands
+        .iter()
+        .any(|c| c.brand == brand && c.has_strong_source())
+}
+
 impl Signal for LookalikeDomain {
     fn meta(&self) -> &'static SignalMeta {
         &META
     }
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
         let mut seen: Vec<String> = Vec::new();
-        let mut push = |domain: &str, cite: Cite, hits: &mut Vec<Hit>| {
+        // `in_link`: the domain only stands behind a link, not in the From address.
+        let mut push = |domain: &str, cite: Cite, in_link: bool, hits: &mut Vec<Hit>| {
             // A domain is judged once, however many links use it.
             if seen.iter().any(|s| s == domain) || unphish_intel::hosts::is_freemail(domain) {
                 return;
             }
             seen.push(domain.to_string());
-            if let Some((b, real)) = cx.brands.lookalike_of(domain) {
-                let brand = cx.brands.get(b);
-                hits.push(
-                    Hit::new(&META)
-                        .var("domain", domain)
-                        .var("real", real)
-                        .brand(brand)
-                        .cite(cite),
-                );
+            let Some((b, real)) = cx.brands.lookalike_of(domain) else {
+                return;
+            };
+            // A brand's name glued to a word (`outlooksecure.com`) behind a link is how
+            // newsletters advertise third-party products; it is a disguise only when the mail
+            // also poses as that brand (sender, subject, footer). Letter swaps (`rnicrosoft.com`)
+            // and a look-alike sender address stay suspect on their own.
+            if in_link && is_combo(domain, &real) && !claims_brand_strongly(cx, b) {
+                return;
             }
+            let brand = cx.brands.get(b);
+            hits.push(
+                Hit::new(&META)
+                    .var("domain", domain)
+                    .var("real", real)
+                    .brand(brand)
+                    .cite(cite),
+            );
         };
         if let Some(f) = &cx.evidence.identity.from
             && let Some(reg) = &f.registrable_domain
         {
-            push(reg, Cite::header("From", 0, f.raw.clone()), hits);
+            push(reg, Cite::header("From", 0, f.raw.clone()), false, hits);
         }
         for (i, l) in cx.evidence.links.iter().enumerate().take(200) {
             if let Some(reg) = &l.registrable_domain {
-                push(reg, Cite::link(i, link_quote(l)), hits);
+                push(reg, Cite::link(i, link_quote(l)), true, hits);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_combo;
+
+    #[test]
+    fn combo_is_the_brand_name_with_additions() {
+        assert!(is_combo("outlooksecure.com", "outlook.com"));
+        assert!(is_combo("mail119-ripple.net", "ripple.com"));
+        assert!(!is_combo("rnicrosoft.com", "microsoft.com"));
+        assert!(!is_combo("mercari.co.jp", "mercari.jp"));
+        assert!(!is_combo("", ""));
     }
 }

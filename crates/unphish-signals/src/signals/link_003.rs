@@ -39,6 +39,16 @@ fn in_mail_address(text: &str, start: usize) -> bool {
     head.ends_with('@') || head.ends_with("%40")
 }
 
+/// Whether the brand itself sent the mail: the From domain is its own and either authentication
+/// or the origin server's reverse-DNS name vouches for that. A brand's newsletter routes its own
+/// addresses through a click tracker (`tracker.example/?D=http://www.apple.com/...`); that is the
+/// brand counting clicks, not someone hiding behind its name.
+fn sent_by_brand(cx: &Context<'_>, brand: usize) -> bool {
+    cx.claims.brands.iter().any(|c| {
+        c.brand == brand && c.from_owned && (c.sender_verified || cx.claims.origin_in_sender_domain)
+    })
+}
+
 impl Signal for BrandDomainInUrl {
     fn meta(&self) -> &'static SignalMeta {
         &META
@@ -83,7 +93,7 @@ impl Signal for BrandDomainInUrl {
                     if end > limit || in_mail_address(text, start) {
                         continue;
                     }
-                    if seen.iter().any(|(sb, sd)| *sb == b && *sd == dom) {
+                    if seen.iter().any(|(sb, sd)| *sb == b && *sd == dom) || sent_by_brand(cx, b) {
                         continue;
                     }
                     seen.push((b, dom.clone()));
