@@ -48,7 +48,7 @@ pub struct AnalyzeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
-    /// Report language for text output (JSON always carries both).
+    /// Report language for text, md and html (JSON always carries both).
     #[arg(long, value_enum, default_value = "auto")]
     lang: LangArg,
     /// Worker threads (default: all cores; 1 = a single worker).
@@ -66,12 +66,20 @@ pub struct AnalyzeArgs {
     /// Replace the shipped weights and thresholds with this scoring file (TOML).
     #[arg(long, value_name = "FILE")]
     scoring: Option<PathBuf>,
-    /// Print attacker URLs, hosts and IPs as they are (md/html defang them by default).
+    /// Print attacker URLs, hosts and IPs as they are (text, md and html defang them by default).
     #[arg(long)]
     no_defang: bool,
-    /// A minijinja template replacing the shipped one for --format md or html.
+    /// A minijinja template replacing the shipped one for --format text, md or html. It receives
+    /// `r` (the report, fields as in --format json), `lang` ("ja"/"en"), `defang` and `color`
+    /// (text: true on a terminal); values are escaped for the format (text: control characters
+    /// shown as \u{..}). Filters: text `style("bold"|"dim"|"phishing"|"suspicious"|"clean")`;
+    /// md `code`, `block`, `quote`; all `short(n)`. The shipped templates are in
+    /// crates/unphish-report/templates/.
     #[arg(long, value_name = "FILE")]
     template: Option<PathBuf>,
+    /// The --template file's contents, read once before any message is analysed.
+    #[arg(skip)]
+    template_source: Option<String>,
     /// Also write the map of the origin and link hosts as an SVG file (one input only).
     #[arg(long, value_name = "FILE.svg")]
     map: Option<PathBuf>,
@@ -98,12 +106,9 @@ fn lang_of(report: &Report, arg: LangArg) -> Lang {
     }
 }
 
-fn render(report: &Report, args: &AnalyzeArgs, multi: bool) -> Result<Vec<u8>> {
+fn render(report: &Report, args: &AnalyzeArgs, multi: bool, color: bool) -> Result<Vec<u8>> {
     let mut buf = Vec::with_capacity(8192);
     match args.format {
-        Format::Text => {
-            unphish::text::render(report, lang_of(report, args.lang), &mut buf)?;
-        }
         Format::Json => {
             if multi {
                 serde_json::to_writer(&mut buf, report)?;
@@ -116,19 +121,15 @@ fn render(report: &Report, args: &AnalyzeArgs, multi: bool) -> Result<Vec<u8>> {
             serde_json::to_writer(&mut buf, report)?;
             buf.push(b'\n');
         }
-        Format::Md | Format::Html => {
+        Format::Text | Format::Md | Format::Html => {
             let mut opts = unphish_report::RenderOptions::new(lang_of(report, args.lang));
             opts.defang = !args.no_defang;
-            if let Some(t) = &args.template {
-                opts.template = Some(
-                    std::fs::read_to_string(t)
-                        .with_context(|| format!("template {}", t.display()))?,
-                );
-            }
-            let out = if matches!(args.format, Format::Md) {
-                unphish_report::markdown::render(report, &opts)?
-            } else {
-                unphish_report::html::render(report, &opts)?
+            opts.color = color;
+            opts.template = args.template_source.clone();
+            let out = match args.format {
+                Format::Md => unphish_report::markdown::render(report, &opts)?,
+                Format::Html => unphish_report::html::render(report, &opts)?,
+                _ => unphish_report::text::render(report, &opts)?,
             };
             buf.extend_from_slice(out.as_bytes());
         }
@@ -136,7 +137,11 @@ fn render(report: &Report, args: &AnalyzeArgs, multi: bool) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
-pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
+pub fn run(mut args: AnalyzeArgs) -> Result<ExitCode> {
+    if let Some(t) = &args.template {
+        args.template_source =
+            Some(std::fs::read_to_string(t).with_context(|| format!("template {}", t.display()))?);
+    }
     let inputs = expand(&args.inputs)?;
     let analyzer = Analyzer::new(Options {
         mask_recipients: !args.no_mask,
@@ -154,9 +159,13 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
         anyhow::bail!("--map draws one message: give a single input");
     }
     let mut iocs: Vec<unphish_report::iocs::IocMessage> = Vec::new();
-    // Only the text report carries colour; machine formats go straight out, without the colour
-    // adapter scanning every byte for escape sequences.
-    let mut out: Box<dyn Write> = if matches!(args.format, Format::Text) && args.iocs.is_none() {
+    // Only the text report carries colour, and only on a terminal without NO_COLOR (anstream's
+    // choice); the template writes it. The colour adapter still wraps text output so a user
+    // template's own escape codes are stripped when piped. Machine formats go straight out.
+    let text_out = matches!(args.format, Format::Text) && args.iocs.is_none();
+    let color = text_out
+        && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+    let mut out: Box<dyn Write> = if text_out {
         Box::new(anstream::stdout().lock())
     } else {
         Box::new(std::io::BufWriter::with_capacity(
@@ -207,7 +216,7 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
                         let m = unphish_report::iocs::IocMessage::from_report(&report, 0);
                         return Ok((Vec::new(), level, Some(m)));
                     }
-                    render(&report, &args, multi)
+                    render(&report, &args, multi, color)
                         .map(|b| (b, level, None))
                         .map_err(|e| format!("{}: {e}", input.label()))
                 })

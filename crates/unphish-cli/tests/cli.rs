@@ -122,3 +122,65 @@ fn closed_pipe_is_not_an_error() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn text_colour_only_when_the_environment_allows() {
+    let run = |envs: &[(&str, &str)]| {
+        let mut cmd = bin();
+        cmd.args(["analyze", &example("seed-2-kagoya-quarantine.eml")])
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR");
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(!run(&[]).contains('\u{1b}'), "piped: plain");
+    let forced = run(&[("CLICOLOR_FORCE", "1")]);
+    assert!(forced.contains("\u{1b}[1m"), "forced colour: {forced:?}");
+    assert!(
+        !run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).contains('\u{1b}'),
+        "NO_COLOR wins"
+    );
+}
+
+#[test]
+fn template_replaces_text_md_and_html_reports() {
+    let path = std::env::temp_dir().join(format!("unphish-cli-tpl-{}.txt", std::process::id()));
+    std::fs::write(&path, "{{ lang }}|{{ r.verdict.level }}|{{ r.subject }}\n").unwrap();
+    // Values are still escaped for the format: the seed's subject has nothing to escape.
+    for format in ["text", "md", "html"] {
+        let out = bin()
+            .args(["analyze", "--format", format, "--template"])
+            .arg(&path)
+            .arg(example("seed-2-kagoya-quarantine.eml"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{format}: {out:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "ja|phishing|【重要 注意喚起】サービス仕様の変更\n",
+            "{format}"
+        );
+    }
+    let missing = bin()
+        .args(["analyze", "--template", "/nonexistent/t.txt"])
+        .arg(example("seed-2-kagoya-quarantine.eml"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        missing.status.code(),
+        Some(2),
+        "unreadable template is a usage error"
+    );
+    let _ = std::fs::remove_file(&path);
+    let help = bin().args(["analyze", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("--template") && help.contains("text, md or html"),
+        "{help}"
+    );
+}

@@ -1,4 +1,4 @@
-//! Report templates: the words and layout of the Markdown and HTML reports are data
+//! Report templates: the words and layout of the terminal, Markdown and HTML reports are data
 //! (minijinja templates under `templates/`), compiled into the binary and replaceable with
 //! `--template FILE`.
 //!
@@ -6,18 +6,32 @@
 //! marks it safe, because nearly every string in the report came from the attacker: HTML output
 //! uses minijinja's HTML escaping, Markdown output backslash-escapes the characters that would
 //! start markup (links, images, raw HTML, emphasis) so a display name cannot inject a link into a
-//! published post.
+//! published post, and text output shows control characters as `\u{..}` so a subject cannot
+//! carry an escape sequence that drives the reader's terminal.
 
 use crate::model::Report;
 use crate::text::Lang;
 use minijinja::value::{Serde, Value};
-use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, State, UndefinedBehavior};
 
 /// The formats rendered from templates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// The terminal report.
+    Text,
     Markdown,
     Html,
+}
+
+impl Kind {
+    /// The name the template is registered under; its extension picks the escaping.
+    fn template_name(self) -> &'static str {
+        match self {
+            Kind::Text => "report.txt",
+            Kind::Markdown => "report.md",
+            Kind::Html => "report.html",
+        }
+    }
 }
 
 /// Choices that change how a report is laid out, not what it says.
@@ -28,6 +42,9 @@ pub struct RenderOptions {
     pub defang: bool,
     /// A template source replacing the shipped one.
     pub template: Option<String>,
+    /// Let the text report's `style` filter emit ANSI colour. The caller decides (a terminal,
+    /// and no `NO_COLOR`); off by default so piped and saved reports stay plain.
+    pub color: bool,
 }
 
 impl RenderOptions {
@@ -36,6 +53,7 @@ impl RenderOptions {
             lang,
             defang: true,
             template: None,
+            color: false,
         }
     }
 }
@@ -62,6 +80,7 @@ impl From<minijinja::Error> for RenderError {
 const MD_JA: &str = include_str!("../templates/report.ja.md");
 const MD_EN: &str = include_str!("../templates/report.en.md");
 const HTML: &str = include_str!("../templates/report.html");
+const TEXT: &str = include_str!("../templates/report.txt");
 
 /// The shipped template for a format and language (what `--template` replaces).
 pub fn shipped(kind: Kind, lang: Lang) -> &'static str {
@@ -69,10 +88,71 @@ pub fn shipped(kind: Kind, lang: Lang) -> &'static str {
         (Kind::Markdown, Lang::Ja) => MD_JA,
         (Kind::Markdown, Lang::En) => MD_EN,
         (Kind::Html, _) => HTML,
+        (Kind::Text, _) => TEXT,
     }
 }
 
 const MARKDOWN: &str = "markdown";
+const TEXT_ESCAPE: &str = "text";
+
+/// Shows C0/C1 control characters (ESC, CSI, BEL, CR, ...) as `\u{..}` text, keeping line
+/// breaks and tabs. Bidirectional overrides and isolates are shown too: a right-to-left override
+/// makes `invoice\u{202e}fdp.exe` display as `invoiceexe.pdf`, a classic attachment-name trick.
+pub fn text_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let hidden = (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if hidden {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The ANSI style for a `style` filter name: report headings and the verdict levels.
+fn ansi_style(name: &str) -> Option<anstyle::Style> {
+    use anstyle::{AnsiColor, Style};
+    let bold = Style::new().bold();
+    Some(match name {
+        "bold" => bold,
+        "dim" => Style::new().dimmed(),
+        "phishing" => bold.fg_color(Some(AnsiColor::Red.into())),
+        "suspicious" => bold.fg_color(Some(AnsiColor::Yellow.into())),
+        "clean" => bold.fg_color(Some(AnsiColor::Green.into())),
+        _ => return None,
+    })
+}
+
+/// `value | style("bold")`: the value, escaped, wrapped in the style's ANSI codes when the
+/// template's `color` is true, and plain otherwise. Escaping first means the only escape
+/// sequences in the output are the ones this filter writes.
+fn style(state: &State, v: Value, name: &str) -> Result<Value, minijinja::Error> {
+    let text = if v.is_safe() {
+        v.to_string()
+    } else {
+        text_escape(&v.to_string())
+    };
+    let color = state.lookup("color").is_some_and(|c| c.is_true());
+    let Some(st) = ansi_style(name) else {
+        return Err(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("unknown style {name:?} (bold, dim, phishing, suspicious, clean)"),
+        ));
+    };
+    Ok(Value::from_safe_string(if color {
+        format!("{st}{text}{st:#}")
+    } else {
+        text
+    }))
+}
+
+/// `value | short(n)`: at most `n` characters, with an ellipsis when cut (on a char boundary).
+fn short(v: Value, max: usize) -> String {
+    crate::short(&v.to_string(), max)
+}
 
 /// Backslash-escapes what CommonMark/GFM would read as markup, and folds line breaks so an
 /// inline value cannot start a heading or list of its own.
@@ -148,18 +228,17 @@ fn shipped_environment(
     kind: Kind,
     lang: Lang,
 ) -> Result<&'static Environment<'static>, &'static String> {
-    static ENVS: [std::sync::OnceLock<Result<Environment<'static>, String>>; 4] =
-        [const { std::sync::OnceLock::new() }; 4];
+    static ENVS: [std::sync::OnceLock<Result<Environment<'static>, String>>; 6] =
+        [const { std::sync::OnceLock::new() }; 6];
     let slot = match (kind, lang) {
         (Kind::Markdown, Lang::Ja) => 0,
         (Kind::Markdown, Lang::En) => 1,
         (Kind::Html, Lang::Ja) => 2,
         (Kind::Html, Lang::En) => 3,
+        (Kind::Text, Lang::Ja) => 4,
+        (Kind::Text, Lang::En) => 5,
     };
-    let name = match kind {
-        Kind::Markdown => "report.md",
-        Kind::Html => "report.html",
-    };
+    let name = kind.template_name();
     ENVS[slot]
         .get_or_init(|| {
             let mut env = environment(kind);
@@ -187,6 +266,8 @@ fn environment(kind: Kind) -> Environment<'static> {
             AutoEscape::Html
         } else if name.ends_with(".md") {
             AutoEscape::Custom(MARKDOWN.into())
+        } else if name.ends_with(".txt") {
+            AutoEscape::Custom(TEXT_ESCAPE.into())
         } else {
             AutoEscape::None
         }
@@ -206,14 +287,28 @@ fn environment(kind: Kind) -> Environment<'static> {
                 out.write_str(&s)
                     .map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write"))
             }
+            AutoEscape::Custom(name) if name == TEXT_ESCAPE => {
+                let s = if value.is_safe() {
+                    value.to_string()
+                } else {
+                    text_escape(&value.to_string())
+                };
+                out.write_str(&s)
+                    .map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write"))
+            }
             _ => minijinja::escape_formatter(out, state, value),
         }
     });
-    if kind == Kind::Markdown {
-        env.add_filter("code", md_code);
-        env.add_filter("block", md_block);
-        env.add_filter("quote", md_quote);
+    match kind {
+        Kind::Markdown => {
+            env.add_filter("code", md_code);
+            env.add_filter("block", md_block);
+            env.add_filter("quote", md_quote);
+        }
+        Kind::Text => env.add_filter("style", style),
+        Kind::Html => {}
     }
+    env.add_filter("short", short);
     env
 }
 
@@ -225,10 +320,7 @@ pub fn render(
     opts: &RenderOptions,
     extra: Vec<(&'static str, Value)>,
 ) -> Result<String, RenderError> {
-    let name = match kind {
-        Kind::Markdown => "report.md",
-        Kind::Html => "report.html",
-    };
+    let name = kind.template_name();
     // The shipped templates are compiled once per process (triage renders two analyses per new
     // campaign; compiling each time cost as much as an analysis). A user's template is compiled
     // for the call, registered under the shipped name so it gets the same escaping.
@@ -250,6 +342,7 @@ pub fn render(
         ("r", Value::from(Serde(report))),
         ("lang", Value::from(lang)),
         ("defang", Value::from(opts.defang)),
+        ("color", Value::from(opts.color && kind == Kind::Text)),
     ];
     ctx.extend(extra);
     let ctx: std::collections::BTreeMap<&str, Value> = ctx.into_iter().collect();
@@ -268,6 +361,15 @@ mod tests {
             "\\[click\\](javascript:x) \\!\\[i\\](http://a/) \\<script\\>"
         );
         assert_eq!(md_escape("a\n# b"), "a \\# b");
+    }
+
+    #[test]
+    fn text_escape_shows_controls_and_bidi_overrides() {
+        assert_eq!(
+            text_escape("a\u{1b}[2J\u{9b}1m\u{7}\r\tb\nc\u{202e}d\u{2066}"),
+            "a\\u{1b}[2J\\u{9b}1m\\u{7}\\u{d}\tb\nc\\u{202e}d\\u{2066}"
+        );
+        assert_eq!(text_escape("日本語 ok"), "日本語 ok");
     }
 
     #[test]
