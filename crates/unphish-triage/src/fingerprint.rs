@@ -8,7 +8,7 @@
 use crate::minhash::{self, Sketch};
 use sha2::{Digest, Sha256};
 use unphish::{Evidence, Report};
-use unphish_intel::lures::LureDb;
+use unphish_intel::lures::{LureCategory, LureDb};
 
 /// How much a shared key says about two messages coming from the same actor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -101,20 +101,22 @@ pub fn content_hash(raw: &[u8]) -> String {
     while end > 0 && matches!(raw.get(end - 1), Some(b'\n' | b'\r')) {
         end -= 1;
     }
-    let body = raw.get(..end).unwrap_or(raw);
+    let mut rest = raw.get(..end).unwrap_or(raw);
     let mut h = Sha256::new();
-    let mut start = 0;
-    for (i, w) in body.windows(2).enumerate() {
-        if w == b"\r\n" {
-            h.update(body.get(start..i).unwrap_or(&[]));
-            start = i + 1;
-        }
+    // Only the CR of a CRLF goes: a lone CR is content. Whole runs between CRs are fed at
+    // once, so the hash costs what SHA-256 costs, not a call per line.
+    while let Some(i) = rest.iter().position(|&b| b == b'\r') {
+        let crlf = rest.get(i + 1) == Some(&b'\n');
+        let keep = if crlf { i } else { i + 1 };
+        h.update(rest.get(..keep).unwrap_or(&[]));
+        rest = rest.get(i + 1..).unwrap_or(&[]);
     }
-    h.update(body.get(start..).unwrap_or(&[]));
-    let out = h.finalize();
+    h.update(rest);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(64);
-    for b in out.iter() {
-        s.push_str(&format!("{b:02x}"));
+    for b in h.finalize().iter() {
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 15)]));
     }
     s
 }
@@ -299,16 +301,10 @@ fn split_url(url: &str) -> Option<(&str, &str)> {
 /// The lure category a message leads with: strong phrases count double, and plain urgency only
 /// wins when nothing more specific is there (urgency rides along with every lure).
 fn lure_category(subject: Option<&str>, body: &str, lures: &LureDb) -> Option<String> {
-    let mut counts: Vec<(String, u32)> = Vec::new();
+    let mut counts: Vec<(&'static str, u32)> = Vec::new();
     let mut add = |text: &str, weight: u32| {
         for hit in lures.scan(text) {
-            let cat = serde_json::to_value(hit.category)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            if cat.is_empty() {
-                continue;
-            }
+            let cat = category_code(hit.category);
             let w = weight
                 * if matches!(hit.strength, unphish_intel::lures::LureStrength::Strong) {
                     2
@@ -332,7 +328,7 @@ fn lure_category(subject: Option<&str>, body: &str, lures: &LureDb) -> Option<St
     counts.sort_by(|a, b| {
         let ua = a.0 == "urgency";
         let ub = b.0 == "urgency";
-        ua.cmp(&ub).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0))
+        ua.cmp(&ub).then(b.1.cmp(&a.1)).then(a.0.cmp(b.0))
     });
     // One weak phrase in the body ("log in" in a footer) is not a lure: the winner needs a
     // strong phrase, a subject hit, or two phrases.
@@ -340,18 +336,34 @@ fn lure_category(subject: Option<&str>, body: &str, lures: &LureDb) -> Option<St
         .into_iter()
         .next()
         .filter(|(_, w)| *w >= 2)
-        .map(|(c, _)| c)
+        .map(|(c, _)| c.to_string())
+}
+
+/// The category's name in lures.toml and the store (its serde name), without a serde round
+/// trip per phrase found.
+fn category_code(c: LureCategory) -> &'static str {
+    match c {
+        LureCategory::Urgency => "urgency",
+        LureCategory::Threat => "threat",
+        LureCategory::Account => "account",
+        LureCategory::Credential => "credential",
+        LureCategory::Payment => "payment",
+        LureCategory::Delivery => "delivery",
+        LureCategory::Reward => "reward",
+        LureCategory::SpamTag => "spam_tag",
+    }
 }
 
 /// Builds the fingerprint of one analysed message (no upper bound on its time).
 pub fn fingerprint(raw: &[u8], ev: &Evidence, report: &Report) -> Fingerprint {
-    fingerprint_at(raw, ev, report, None)
+    fingerprint_at(content_hash(raw), ev, report, None)
 }
 
-/// Builds the fingerprint of one analysed message; times after `not_after` (the run's own time)
-/// are not believed.
+/// Builds the fingerprint of one analysed message whose [`content_hash`] is `hash` (triage
+/// hashes every message before analysis to skip known ones, and does not hash twice); times
+/// after `not_after` (the run's own time) are not believed.
 pub fn fingerprint_at(
-    raw: &[u8],
+    hash: String,
     ev: &Evidence,
     report: &Report,
     not_after: Option<i64>,
@@ -477,7 +489,7 @@ pub fn fingerprint_at(
         None => (None, None),
     };
     Fingerprint {
-        hash: content_hash(raw),
+        hash,
         lure: lure_category(subject.as_deref(), &body, lures),
         subject,
         from: from.and_then(|m| m.address.clone()),
@@ -558,6 +570,58 @@ mod tests {
         let c = content_hash(b"Subject: y\n\nbody\n");
         assert_eq!(a, b);
         assert_ne!(a, c);
+        // A lone CR is content; CR CR LF keeps the first CR.
+        assert_ne!(content_hash(b"a\rb"), content_hash(b"ab"));
+        assert_ne!(content_hash(b"a\r\r\nb"), content_hash(b"a\nb"));
+        // Stores are keyed by this hash: it must equal the first (line by line) version's.
+        let reference = |raw: &[u8]| {
+            let mut end = raw.len();
+            while end > 0 && matches!(raw[end - 1], b'\n' | b'\r') {
+                end -= 1;
+            }
+            let body = &raw[..end];
+            let mut h = Sha256::new();
+            let mut start = 0;
+            for (i, w) in body.windows(2).enumerate() {
+                if w == b"\r\n" {
+                    h.update(&body[start..i]);
+                    start = i + 1;
+                }
+            }
+            h.update(&body[start..]);
+            h.finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        for raw in [
+            &b""[..],
+            b"\r",
+            b"\r\n\r\n",
+            b"a\r\r\nb",
+            b"a\rb\r",
+            b"\ra\r\n\rb\r\r",
+            b"x\r\ny\nz\r\n\r\n",
+            "件名\r\n本文\r".as_bytes(),
+        ] {
+            assert_eq!(content_hash(raw), reference(raw), "{raw:?}");
+        }
+        // Pinned: stored stores are keyed by this hash, so it must never change.
+        assert_eq!(
+            content_hash(b"x\r\ny\r\n"),
+            "9ab9de25768ac172235e119b76362ecddad33878fe9a7792cdddbe47236f9a87"
+        );
+    }
+
+    #[test]
+    fn category_codes_are_the_serde_names() {
+        use LureCategory::*;
+        for c in [
+            Urgency, Threat, Account, Credential, Payment, Delivery, Reward, SpamTag,
+        ] {
+            let serde = serde_json::to_value(c).unwrap();
+            assert_eq!(serde.as_str(), Some(category_code(c)));
+        }
     }
 
     #[test]

@@ -2,12 +2,14 @@
 //! campaigns and remember them, so the next run can say which campaigns are new.
 //!
 //! ```text
-//! sources ─stream─▶ batches of raw messages ─analyse (rayon)─▶ fingerprints
-//!         ─store (one transaction per batch, in input order)─▶ campaigns ─▶ TriageReport
+//! sources ─read + hash (reader thread)─▶ batches ─analyse (rayon pool)─▶ fingerprints
+//!         ─store (caller's thread, one transaction per batch, in input order)─▶ campaigns
+//!         ─▶ TriageReport
 //! ```
 //!
-//! Memory is bounded by the batch size, not the mailbox: a reader thread stays at most two
-//! batches ahead, and grouping looks keys up in the store instead of holding them in memory.
+//! Memory is bounded by the batch size, not the mailbox: every stage hands the next a batch
+//! through a bounded channel (a few batches in flight at most), and grouping looks keys up in
+//! the store instead of holding them in memory.
 
 pub mod fingerprint;
 pub mod minhash;
@@ -15,7 +17,7 @@ pub mod source;
 pub mod store;
 
 use serde::Serialize;
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{SyncSender, sync_channel};
 use unphish::Analyzer;
 
 pub use fingerprint::{Fingerprint, fingerprint};
@@ -98,26 +100,126 @@ pub enum Error {
     Stopped(usize),
 }
 
-/// Analyses one message; never panics (a panic inside analysis gives an empty fingerprint, so
-/// the message is still stored once and counted). Received times after `not_after` are not
-/// believed.
-pub fn analyse(analyzer: &Analyzer, raw: &[u8], not_after: Option<i64>) -> Fingerprint {
+/// Analyses one message whose [`fingerprint::content_hash`] is `hash`; never panics (a panic
+/// inside analysis gives an empty fingerprint, so the message is still stored once and
+/// counted). Received times after `not_after` are not believed.
+pub fn analyse(
+    analyzer: &Analyzer,
+    raw: &[u8],
+    hash: String,
+    not_after: Option<i64>,
+) -> Fingerprint {
+    let fallback = hash.clone();
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let ev = analyzer.evidence(raw);
         let report = analyzer.judge(&ev);
-        let mut fp = fingerprint::fingerprint_at(raw, &ev, &report, not_after);
+        let mut fp = fingerprint::fingerprint_at(hash, &ev, &report, not_after);
         fp.report = Some(Box::new(report));
         fp
     }))
     .unwrap_or_else(|_| Fingerprint {
-        hash: fingerprint::content_hash(raw),
+        hash: fallback,
         verdict: "error".into(),
         ..Fingerprint::default()
     })
 }
 
+/// A message as it flows from the reader to the writer: its hash is taken by the reader (one
+/// pass over the bytes, off the analysis threads).
+struct Item {
+    label: String,
+    bytes: Vec<u8>,
+    hash: String,
+    truncated: bool,
+    read_bytes: u64,
+    /// The store has it already: not analysed again.
+    known: bool,
+}
+
+/// An analysed message, ready for the store.
+struct Done {
+    label: String,
+    fp: Fingerprint,
+    truncated: bool,
+    read_bytes: u64,
+}
+
+/// Splits the sources into batches for `tx`, hashing each message. The first batches are small
+/// and double up to `batch_max`, so a run killed early has still committed something.
+fn read_batches(
+    sources: Vec<Source>,
+    batch_max: usize,
+    batch_bytes: usize,
+    tx: &SyncSender<Vec<Result<Item, SourceError>>>,
+) {
+    let mut batch = Vec::with_capacity(batch_max);
+    let mut bytes = 0usize;
+    let mut size = FIRST_BATCH.min(batch_max);
+    for item in source::messages(sources) {
+        let item = item.map(|m| {
+            bytes += m.bytes.len();
+            Item {
+                hash: fingerprint::content_hash(&m.bytes),
+                label: m.label,
+                bytes: m.bytes,
+                truncated: m.truncated,
+                read_bytes: m.read_bytes,
+                known: false,
+            }
+        });
+        batch.push(item);
+        if batch.len() >= size || bytes >= batch_bytes {
+            if tx.send(std::mem::take(&mut batch)).is_err() {
+                return;
+            }
+            bytes = 0;
+            size = size.saturating_mul(2).min(batch_max);
+        }
+    }
+    if !batch.is_empty() {
+        let _ = tx.send(batch);
+    }
+}
+
+/// Analyses a batch on the current rayon pool, in input order.
+fn analyse_batch(
+    analyzer: &Analyzer,
+    batch: Vec<Result<Item, SourceError>>,
+    not_after: Option<i64>,
+) -> Vec<Result<Done, String>> {
+    use rayon::prelude::*;
+    batch
+        .into_par_iter()
+        .map(|item| {
+            let m = item.map_err(|e| e.to_string())?;
+            let fp = if m.known {
+                Fingerprint {
+                    hash: m.hash,
+                    ..Fingerprint::default()
+                }
+            } else {
+                analyse(analyzer, &m.bytes, m.hash, not_after)
+            };
+            Ok(Done {
+                label: m.label,
+                fp,
+                truncated: m.truncated,
+                read_bytes: m.read_bytes,
+            })
+        })
+        .collect()
+}
+
+/// Analysed batches in flight at once: one analysed while the caller stores the one before.
+const IN_FLIGHT: usize = 2;
+
 /// Runs triage over `sources` into `store` and reports this run. The run stays incomplete in the
 /// store until the caller has shown the report and calls [`Store::complete_run`].
+///
+/// Three stages, joined by bounded channels so memory stays flat: a reader thread splits the
+/// sources into batches and hashes each message; the worker pool analyses a batch; the calling
+/// thread alone writes to the store (input order decides campaign membership), one transaction
+/// per batch, while the pool analyses the next one.
 ///
 /// `stop_after` ends the run after that many batches without completing it, the way a killed
 /// process would (tests).
@@ -144,32 +246,8 @@ pub fn triage(
         .num_threads(opts.threads)
         .build()
         .map_err(|e| Error::Threads(e.to_string()))?;
-
-    // The reader runs ahead by at most two batches: memory stays flat whatever the mailbox size.
-    let (tx, rx) = sync_channel::<Vec<Result<RawMessage, SourceError>>>(2);
     let batch_max = opts.batch.max(1);
     let batch_bytes = opts.batch_bytes.max(1);
-    let reader = std::thread::spawn(move || {
-        let mut batch = Vec::with_capacity(batch_max);
-        let mut bytes = 0usize;
-        let mut size = FIRST_BATCH.min(batch_max);
-        for item in source::messages(sources) {
-            if let Ok(m) = &item {
-                bytes += m.bytes.len();
-            }
-            batch.push(item);
-            if batch.len() >= size || bytes >= batch_bytes {
-                if tx.send(std::mem::take(&mut batch)).is_err() {
-                    return;
-                }
-                bytes = 0;
-                size = size.saturating_mul(2).min(batch_max);
-            }
-        }
-        if !batch.is_empty() {
-            let _ = tx.send(batch);
-        }
-    });
 
     let mut stats = BatchStats::default();
     let mut errors = Vec::new();
@@ -177,104 +255,102 @@ pub fn triage(
     let mut prog = Progress::default();
     let mut batches = 0usize;
     let mut stopped = false;
-    let render = |reports: &[&unphish::Report]| -> Vec<Vec<(&'static str, String)>> {
-        use rayon::prelude::*;
-        pool.install(|| {
-            reports
-                .par_iter()
-                .map(|r| store::render_analysis(r))
-                .collect()
-        })
-    };
-    // Storing is one thread by design (input order decides campaign membership), so it runs
-    // while the pool analyses the next batch: `pending` is the analysed batch awaiting storage.
-    let mut pending: Option<Vec<(String, Fingerprint)>> = None;
-    let mut add = |s: BatchStats, batches: &mut usize| {
-        stats.messages += s.messages;
-        stats.new_messages += s.new_messages;
-        stats.duplicates += s.duplicates;
-        *batches += 1;
-    };
-    for batch in rx.iter() {
-        if stop_after.is_some_and(|n| batches >= n) {
-            stopped = true;
-            break;
-        }
-        // A rerun over the same mailbox only hashes: messages the store has are not analysed.
-        // (A copy inside the batch being stored meanwhile is analysed again; storing dedups.)
-        let hashes: Vec<Option<String>> = pool.install(|| {
+
+    let outcome = std::thread::scope(|scope| -> Result<(), Error> {
+        // The reader stays at most one batch ahead of the analysis.
+        let (raw_tx, raw_rx) = sync_channel::<Vec<Result<Item, SourceError>>>(1);
+        scope.spawn(move || read_batches(sources, batch_max, batch_bytes, &raw_tx));
+        // The pool is fed through a channel of its own so the caller's thread is free to store.
+        let (work_tx, work_rx) = sync_channel::<Vec<Result<Item, SourceError>>>(IN_FLIGHT);
+        let (done_tx, done_rx) = sync_channel::<Vec<Result<Done, String>>>(IN_FLIGHT);
+        let pool = &pool;
+        scope.spawn(move || {
+            for batch in work_rx {
+                let done = pool.install(|| analyse_batch(analyzer, batch, not_after));
+                if done_tx.send(done).is_err() {
+                    return;
+                }
+            }
+        });
+        let render = |reports: &[&unphish::Report]| -> Vec<Vec<(&'static str, String)>> {
             use rayon::prelude::*;
-            batch
-                .par_iter()
-                .map(|item| {
-                    item.as_ref()
-                        .ok()
-                        .map(|m| fingerprint::content_hash(&m.bytes))
-                })
-                .collect()
-        });
-        let known = store.known(&hashes)?;
-        let previous = pending.take();
-        let store_ref = &mut *store;
-        let (analysed, stored) = pool.install(|| {
-            rayon::join(
-                || -> Vec<Result<(String, Fingerprint, u64, bool), String>> {
-                    use rayon::prelude::*;
-                    batch
-                        .into_par_iter()
-                        .zip(hashes.into_par_iter().zip(known.into_par_iter()))
-                        .map(|(item, (hash, known))| match item {
-                            Ok(m) => {
-                                let fp = match hash {
-                                    Some(hash) if known => Fingerprint {
-                                        hash,
-                                        ..Fingerprint::default()
-                                    },
-                                    _ => analyse(analyzer, &m.bytes, not_after),
-                                };
-                                Ok((m.label, fp, m.read_bytes, m.truncated))
-                            }
-                            Err(e) => Err(e.to_string()),
-                        })
-                        .collect()
-                },
-                || match &previous {
-                    Some(ok) => store_ref.ingest_with(run, ok, &render).map(Some),
-                    None => Ok(None),
-                },
-            )
-        });
-        if let Some(s) = stored? {
-            add(s, &mut batches);
+            pool.install(|| {
+                reports
+                    .par_iter()
+                    .map(|r| store::render_analysis(r))
+                    .collect()
+            })
+        };
+        let mut in_flight = 0usize;
+        let mut raw_open = true;
+        loop {
+            // Keep the pool busy: hand it batches until IN_FLIGHT are out.
+            while raw_open && in_flight < IN_FLIGHT {
+                let Ok(mut batch) = raw_rx.recv() else {
+                    raw_open = false;
+                    break;
+                };
+                // A rerun over the same mailbox only hashes: messages the store has are not
+                // analysed. (A copy inside a batch not yet stored is analysed again; storing
+                // dedups it.)
+                let hashes: Vec<Option<&str>> = batch
+                    .iter()
+                    .map(|i| i.as_ref().ok().map(|m| m.hash.as_str()))
+                    .collect();
+                let known = store.known(&hashes)?;
+                for (item, known) in batch.iter_mut().zip(known) {
+                    if known && let Ok(m) = item {
+                        m.known = true;
+                        m.bytes = Vec::new();
+                    }
+                }
+                if work_tx.send(batch).is_err() {
+                    raw_open = false;
+                    break;
+                }
+                in_flight += 1;
+            }
+            if in_flight == 0 {
+                return Ok(());
+            }
+            let Ok(done) = done_rx.recv() else {
+                return Ok(());
+            };
+            in_flight -= 1;
+            if stop_after.is_some_and(|n| batches >= n) {
+                stopped = true;
+                return Ok(());
+            }
+            let mut ok = Vec::with_capacity(done.len());
+            for d in done {
+                match d {
+                    Ok(d) => {
+                        prog.read += 1;
+                        prog.bytes += d.read_bytes;
+                        if d.truncated {
+                            truncated += 1;
+                            errors.push(format!(
+                                "{}: longer than {} bytes, analysed the start only",
+                                d.label,
+                                source::MAX_MESSAGE_BYTES
+                            ));
+                        }
+                        ok.push((d.label, d.fp));
+                    }
+                    Err(e) => errors.push(e),
+                }
+            }
+            let s = store.ingest_with(run, &ok, &render)?;
+            stats.messages += s.messages;
+            stats.new_messages += s.new_messages;
+            stats.duplicates += s.duplicates;
+            batches += 1;
             progress(prog);
         }
-        let mut ok = Vec::with_capacity(analysed.len());
-        for a in analysed {
-            match a {
-                Ok((label, fp, read_bytes, cut)) => {
-                    prog.read += 1;
-                    prog.bytes += read_bytes;
-                    if cut {
-                        truncated += 1;
-                        errors.push(format!(
-                            "{label}: longer than {} bytes, analysed the start only",
-                            source::MAX_MESSAGE_BYTES
-                        ));
-                    }
-                    ok.push((label, fp));
-                }
-                Err(e) => errors.push(e),
-            }
-        }
-        pending = Some(ok);
-    }
-    if !stopped && let Some(ok) = pending.take() {
-        let s = store.ingest_with(run, &ok, &render)?;
-        add(s, &mut batches);
-        progress(prog);
-    }
-    drop(rx);
-    let _ = reader.join();
+        // Leaving the scope drops the receivers: a reader or pool still sending sees the
+        // channel closed and stops, so a failed or stopped run does not wait for the mailbox.
+    });
+    outcome?;
     if stopped {
         return Err(Error::Stopped(batches));
     }

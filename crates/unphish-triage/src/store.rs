@@ -271,6 +271,10 @@ impl Store {
     }
 
     fn init(conn: Connection) -> Result<Store, StoreError> {
+        // Every statement of the ingest path is prepared once per connection: compiling SQL
+        // for each message cost more than running it. The default cache (16) is smaller than
+        // the set of statements a batch and the digest use together.
+        conn.set_prepared_statement_cache_capacity(48);
         let mut s = Store { conn };
         s.migrate()?;
         Ok(s)
@@ -361,21 +365,20 @@ impl Store {
         let mut founders: Vec<(String, &Report)> = Vec::new();
         let mut stats = BatchStats::default();
         for (source, fp) in batch {
-            let fresh = tx.execute(
-                "INSERT INTO run_messages (run, hash) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-                params![run, fp.hash],
-            )?;
+            let fresh = tx
+                .prepare_cached(
+                    "INSERT INTO run_messages (run, hash) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                )?
+                .execute(params![run, fp.hash])?;
             if fresh == 0 {
                 stats.duplicates += 1;
                 continue;
             }
             stats.messages += 1;
-            let known: Option<i64> = tx
-                .query_row("SELECT 1 FROM messages WHERE hash = ?1", [&fp.hash], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            if known.is_some() {
+            if tx
+                .prepare_cached("SELECT 1 FROM messages WHERE hash = ?1")?
+                .exists([&fp.hash])?
+            {
                 continue;
             }
             stats.new_messages += 1;
@@ -402,7 +405,7 @@ impl Store {
     }
 
     /// Which of these message hashes the store already has.
-    pub fn known(&self, hashes: &[Option<String>]) -> Result<Vec<bool>, StoreError> {
+    pub fn known(&self, hashes: &[Option<&str>]) -> Result<Vec<bool>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT 1 FROM messages WHERE hash = ?1")?;
@@ -776,11 +779,10 @@ fn find_campaign(
             continue;
         }
         let (seq, brand, brand_name, lure): (i64, Option<String>, Option<String>, Option<String>) =
-            tx.query_row(
-                "SELECT seq, brand, brand_name, lure FROM campaigns WHERE id = ?1",
-                [&c.campaign],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )?;
+            tx.prepare_cached("SELECT seq, brand, brand_name, lure FROM campaigns WHERE id = ?1")?
+                .query_row([&c.campaign], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?;
         let same_brand = brand.is_some() && brand == fp.brand;
         let same_lure = lure.is_some() && lure == fp.lure;
         let other_lure = matches!((&lure, &fp.lure), (Some(a), Some(b)) if a != b);
@@ -846,45 +848,51 @@ fn add_message(
     fp: &Fingerprint,
 ) -> Result<Option<String>, StoreError> {
     let mut founded = None;
-    let seq: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM messages", [], |r| {
-        r.get(0)
-    })?;
+    let seq: i64 = tx
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM messages")?
+        .query_row([], |r| r.get(0))?;
     let (campaign, reason, reasons) = match find_campaign(tx, fp)? {
         Some(c) => {
             let mut parts = c.strong.clone();
             parts.extend(c.weak.iter().cloned());
             parts.dedup();
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE campaigns SET size = size + 1,
                    first_ts = CASE WHEN first_ts IS NULL OR ?2 < first_ts THEN ?2 ELSE first_ts END,
                    last_ts = CASE WHEN last_ts IS NULL OR ?2 > last_ts THEN ?2 ELSE last_ts END,
                    brand = COALESCE(brand, ?3), brand_name = COALESCE(brand_name, ?4),
                    lure = COALESCE(lure, ?5)
                  WHERE id = ?1",
-                params![c.campaign, fp.seen_ts, fp.brand, fp.brand_name, fp.lure],
-            )?;
+            )?
+            .execute(params![
+                c.campaign,
+                fp.seen_ts,
+                fp.brand,
+                fp.brand_name,
+                fp.lure
+            ])?;
             (c.campaign, parts.join("; "), parts)
         }
         None => {
             // Stable across runs and machines: named after the message that founded it.
             let id = format!("C-{}", fp.hash.get(..12).unwrap_or(&fp.hash));
-            let cseq: i64 =
-                tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM campaigns", [], |r| {
-                    r.get(0)
-                })?;
-            tx.execute(
+            let cseq: i64 = tx
+                .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM campaigns")?
+                .query_row([], |r| r.get(0))?;
+            tx.prepare_cached(
                 "INSERT INTO campaigns (id, seq, brand, brand_name, lure, subject, representative, size, first_ts, last_ts, created_run)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9)",
-                params![id, cseq, fp.brand, fp.brand_name, fp.lure, fp.subject, fp.hash, fp.seen_ts, run],
-            )?;
+            )?
+            .execute(params![id, cseq, fp.brand, fp.brand_name, fp.lure, fp.subject, fp.hash, fp.seen_ts, run])?;
             founded = Some(id.clone());
             (id, "founded the campaign".to_string(), Vec::new())
         }
     };
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO messages (hash, seq, campaign, source, subject, sender, seen_ts, verdict, score, brand, lure, origin, sketch, sketch_tokens, reason, run, lang)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-        params![
+    )?
+    .execute(params![
             fp.hash,
             seq,
             campaign,
@@ -902,8 +910,7 @@ fn add_message(
             reason,
             run,
             fp.language
-        ],
-    )?;
+        ])?;
     let mut key_stmt = tx.prepare_cached(
         "INSERT INTO campaign_keys (key, campaign, message) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
     )?;
