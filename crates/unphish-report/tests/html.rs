@@ -22,7 +22,22 @@ use unphish_report::{RenderOptions, html};
 
 const JS: &str = "document.title=atob('T1dORUQ=')";
 
+/// The hostile mail, carrying a copy of itself as an attached message (`message/rfc822`): the
+/// attached message's section must be just as inert.
 fn hostile_mail(port: u16) -> Vec<u8> {
+    let inner = String::from_utf8(hostile_mail_alone(port)).expect("ascii");
+    let mut outer = hostile_mail_alone(port);
+    let end = b"--B--\r\n";
+    let at = outer.len() - end.len();
+    assert_eq!(&outer[at..], end);
+    outer.truncate(at);
+    outer.extend_from_slice(
+        format!("--B\r\nContent-Type: message/rfc822\r\n\r\n{inner}\r\n--B--\r\n").as_bytes(),
+    );
+    outer
+}
+
+fn hostile_mail_alone(port: u16) -> Vec<u8> {
     let r = format!("http://127.0.0.1:{port}");
     let att_html = "<html><body><script>document.title=atob('T1dORUQ=')</script></body></html>";
     let att_b64 = base64(att_html.as_bytes());
@@ -363,5 +378,13 @@ fn hostile_payloads_reach_every_field_of_the_report() {
         r.body_excerpt
             .as_deref()
             .is_some_and(|b| b.contains("<script>"))
+    );
+    let n = r.nested.first().expect("the attached copy is analysed");
+    assert!(n.subject.as_deref().is_some_and(|s| s.contains("<script>")));
+    assert!(n.links.iter().any(|l| l.url.contains("127.0.0.1:9")));
+    let page = render(9, Lang::En, false);
+    assert!(
+        page.contains("<section class=\"nested\">"),
+        "nested section rendered"
     );
 }
