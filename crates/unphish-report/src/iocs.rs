@@ -233,13 +233,77 @@ fn stix_url(s: &str) -> Option<String> {
     Some(out)
 }
 
-/// A host name under IDNA's strict rules (no underscores, valid punycode), as STIX's
-/// `idn-hostname` format demands.
+/// A host name STIX's `idn-hostname` format accepts: valid under UTS 46's strict rules (no
+/// underscores, valid punycode, hyphens in place) and, label by label, under the IDNA2008 rules
+/// the OASIS validator applies (RFC 5891-5893).
+///
+/// UTS 46 alone is too lenient: browsers turn the text link `probe”correctly.then` into
+/// `xn--probecorrectly-ud3h.then`, which UTS 46 accepts but IDNA2008 rejects (U+201D is
+/// punctuation), and one such host made a whole bundle of real mail invalid.
 fn is_hostname(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 253
-        && !s.split('.').any(str::is_empty)
-        && idna::domain_to_ascii_strict(s).is_ok()
+    if s.is_empty()
+        || s.len() > 253
+        || s.split('.').any(str::is_empty)
+        || idna::domain_to_ascii_strict(s).is_err()
+    {
+        return false;
+    }
+    let (unicode, errors) = idna::domain_to_unicode(s);
+    if errors.is_err() || s.split('.').count() != unicode.split('.').count() {
+        return false;
+    }
+    // The validator checks the value as written: a Unicode label must already be in the form
+    // UTS 46 would map it to (`Ⅳ` becomes `iv`, `Ä` becomes `ä` there, but IDNA2008 refuses
+    // both), and a punycode label is checked decoded.
+    s.split('.').zip(unicode.split('.')).all(|(raw, decoded)| {
+        let punycode = raw.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--"));
+        let unmapped = punycode
+            || if raw.is_ascii() {
+                raw.eq_ignore_ascii_case(decoded)
+            } else {
+                raw == decoded
+            };
+        unmapped && idna2008_label(decoded)
+    })
+}
+
+/// Whether a decoded label keeps to the code points IDNA2008 permits, conservatively: ASCII
+/// letters, digits and hyphens, and beyond ASCII only letters (punctuation, symbols, joiners and
+/// the context-dependent characters such as U+00B7 are refused, as are the old Hangul jamo that
+/// RFC 5892 disallows). A label with right-to-left letters must follow the RFC 5893 Bidi rule:
+/// start with such a letter, end with one or a digit, and mix in no left-to-right letters. A
+/// refused host stays in the CSV and MISP exports; only STIX leaves it out.
+fn idna2008_label(label: &str) -> bool {
+    if label.is_ascii() {
+        return true;
+    }
+    let rtl = |c: char| {
+        matches!(c, '\u{0590}'..='\u{08ff}' | '\u{fb1d}'..='\u{fdff}' | '\u{fe70}'..='\u{feff}'
+            | '\u{10800}'..='\u{10fff}' | '\u{1e800}'..='\u{1efff}')
+    };
+    let old_hangul = |c: char| matches!(c, '\u{1100}'..='\u{11ff}' | '\u{a960}'..='\u{a97f}' | '\u{d7b0}'..='\u{d7ff}');
+    let allowed = |c: char| {
+        c.is_ascii_lowercase()
+            || c.is_ascii_digit()
+            || c == '-'
+            || (!c.is_ascii() && c.is_alphabetic() && !old_hangul(c))
+    };
+    if !label.chars().all(allowed) {
+        return false;
+    }
+    if !label.chars().any(rtl) {
+        return true;
+    }
+    let first_ok = label.chars().next().is_some_and(rtl);
+    let last_ok = label
+        .chars()
+        .next_back()
+        .is_some_and(|c| rtl(c) || c.is_ascii_digit());
+    first_ok
+        && last_ok
+        && label
+            .chars()
+            .all(|c| rtl(c) || c.is_ascii_digit() || c == '-')
 }
 
 /// Whether a value is well-formed for its STIX observable type. Broken headers give values like
@@ -598,6 +662,44 @@ mod tests {
         assert!(!stix_well_formed(&ind("url", "http://[tracking_link]")));
         assert!(!stix_well_formed(&ind("url", "http://a.example:disk/")));
         assert!(!stix_well_formed(&ind("ipv4", "1.2.3")));
+    }
+
+    /// Hosts checked against the OASIS validator's `idn-hostname` (Python `idna.encode`).
+    #[test]
+    fn hostnames_follow_idna2008() {
+        for (host, ok) in [
+            ("xn--80ak6aa92e.com", true), // аррӏе.com, a look-alike worth exporting
+            ("аррӏе.com", true),          // the same, as Unicode
+            ("xn--bcher-shop-9db.xn--p1ai", true), // bücher-shop.рф
+            ("xn--mnchen-3ya.example", true), // münchen.example
+            ("xn--probecorrectly-ud3h.then", false), // probe”correctly.then: U+201D
+            ("probe\u{201d}correctly.then", false),
+            ("xn--4gbrim.xn--ygbi2ammx", true), // Arabic, right to left
+            ("xn--abc-spe.example", false),     // abcא: Latin then Hebrew in one label
+            ("xn--abc-ppe.example", false),     // אabc
+            ("xn--1-0hc.example", false),       // 1א: a right-to-left label starts with a digit
+            ("xn--1-zhc.example", true),        // א1
+            ("xn----zhce.example", true),       // א-ב
+            ("a\u{b7}b.example", false),        // middle dot needs context
+            ("a\u{200d}b.example", false),      // zero-width joiner
+            ("\u{2163}.example", false),        // Roman numeral four (mapped to "iv")
+            ("M\u{fc}nchen.example", false),    // upper case outside ASCII
+            ("m\u{fc}nchen.example", true),
+            ("mu\u{308}nchen.example", false), // not in NFC
+            ("Example.COM", true),
+            ("r3---sn-abc.example", false), // hyphens in the 3rd and 4th place
+            ("ex_ample.com", false),
+            ("www.example.co.jp", true),
+        ] {
+            let ind = IndicatorOut {
+                kind: "domain",
+                value: host.into(),
+                role: "link",
+                brand_owned: false,
+                findings: vec![],
+            };
+            assert_eq!(stix_well_formed(&ind), ok, "{host}");
+        }
     }
 
     #[test]

@@ -205,8 +205,9 @@ fn stix_bundle_is_connected_and_spares_brand_domains() {
     );
 }
 
-#[test]
-fn stix_bundle_passes_the_oasis_validator() {
+/// Runs the OASIS validator on a bundle: `None` when it is not installed (a notice is printed),
+/// otherwise its verdict with its report.
+fn oasis_validate(bundle: &str) -> Option<Result<(), String>> {
     let python = std::env::var("UNPHISH_PYTHON").unwrap_or_else(|_| "python3".into());
     let has = Command::new(&python)
         .args(["-c", "import stix2validator"])
@@ -216,12 +217,12 @@ fn stix_bundle_passes_the_oasis_validator() {
         eprintln!(
             "NOTICE: stix2-validator not importable by {python}; skipping the OASIS validation"
         );
-        return;
+        return None;
     }
-    let mut msgs = seeds();
-    msgs.push(awkward());
-    let path = std::env::temp_dir().join(format!("unphish-stix-{}.json", std::process::id()));
-    std::fs::write(&path, iocs::export(&msgs, IocFormat::Stix)).unwrap();
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("unphish-stix-{}-{n}.json", std::process::id()));
+    std::fs::write(&path, bundle).unwrap();
     let out = Command::new(&python)
         .args([
             "-c",
@@ -231,10 +232,67 @@ fn stix_bundle_passes_the_oasis_validator() {
         .output()
         .expect("run validator");
     let _ = std::fs::remove_file(&path);
-    let report = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "STIX bundle invalid:\n{report}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    if out.status.success() {
+        Some(Ok(()))
+    } else {
+        Some(Err(format!(
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )))
+    }
+}
+
+#[test]
+fn stix_bundle_passes_the_oasis_validator() {
+    let mut msgs = seeds();
+    msgs.push(awkward());
+    if let Some(Err(report)) = oasis_validate(&iocs::export(&msgs, IocFormat::Stix)) {
+        panic!("STIX bundle invalid:\n{report}");
+    }
+}
+
+/// Links to punycode and Unicode hosts, and a text "link" a browser would punycode although
+/// IDNA2008 refuses it (`test”properly。Then` → `xn--testproperly-d59f.then`, U+201D): the
+/// look-alike hosts are exported, the refused one is left out, and the bundle validates.
+#[test]
+fn stix_bundle_with_idn_hosts_passes_the_oasis_validator() {
+    let path = format!(
+        "{}/tests/fixtures/idn-links.eml",
+        env!("CARGO_MANIFEST_DIR")
     );
+    let mut r = common::analyze_bytes(&std::fs::read(&path).unwrap());
+    r.file = Some("idn-links.eml".into());
+    let host_ok = |h: &str| r.indicators.iter().any(|i| i.value == h);
+    assert!(
+        host_ok("xn--testproperly-d59f.then"),
+        "the fixture still makes the bad host"
+    );
+    assert!(host_ok("xn--80ak6aa92e.com"));
+    let bundle = iocs::export(&[IocMessage::from_report(&r, 0)], IocFormat::Stix);
+    let v: Value = serde_json::from_str(&bundle).unwrap();
+    let domains: Vec<&str> = v["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["type"] == "domain-name")
+        .filter_map(|o| o["value"].as_str())
+        .collect();
+    for kept in [
+        "xn--80ak6aa92e.com",
+        "xn--bcher-shop-9db.xn--p1ai",
+        "xn--mnchen-3ya.example",
+    ] {
+        assert!(domains.contains(&kept), "{kept} missing from {domains:?}");
+    }
+    assert!(
+        !domains.contains(&"xn--testproperly-d59f.then"),
+        "{domains:?}"
+    );
+    if let Some(Err(report)) = oasis_validate(&bundle) {
+        panic!("STIX bundle invalid:\n{report}");
+    }
+    // CSV keeps every value for the analyst.
+    let csv = iocs::export(&[IocMessage::from_report(&r, 0)], IocFormat::Csv);
+    assert!(csv.contains("xn--testproperly-d59f.then"));
 }
