@@ -46,6 +46,29 @@ pub(crate) fn where_text(c: &BrandClaim, strong_only: bool) -> (String, String) 
     (en.join(", "), ja.join("、"))
 }
 
+/// A brand name that is also an ordinary word or name (Chase, Norton, Apple) in the sender name of
+/// someone whose own mailbox carries it (`"Chase Miller" <chase.miller@…>`) is that person's name,
+/// not a claim to be the bank.
+fn is_personal_name(
+    cx: &Context<'_>,
+    b: &unphish_intel::brands::Brand,
+    s: &crate::claims::ClaimSource,
+) -> bool {
+    if s.field != "display_name" || !b.exact_aliases.iter().any(|a| a == &s.matched) {
+        return false;
+    }
+    let local = cx
+        .evidence
+        .identity
+        .from
+        .as_ref()
+        .and_then(|m| m.address.as_deref())
+        .and_then(|a| a.rsplit_once('@'))
+        .map(|(l, _)| l.to_ascii_lowercase())
+        .unwrap_or_default();
+    !local.is_empty() && local.contains(&s.matched.to_ascii_lowercase())
+}
+
 impl Signal for BrandImpersonation {
     fn meta(&self) -> &'static SignalMeta {
         &META
@@ -55,15 +78,16 @@ impl Signal for BrandImpersonation {
             if c.from_owned {
                 continue;
             }
+            let b = cx.brands.get(c.brand);
             let strong: Vec<_> = c
                 .sources
                 .iter()
                 .filter(|s| matches!(s.field, "display_name" | "footer" | "from_address"))
+                .filter(|s| !is_personal_name(cx, b, s))
                 .collect();
             if strong.is_empty() {
                 continue;
             }
-            let b = cx.brands.get(c.brand);
             let (w_en, w_ja) = where_text(c, true);
             let mut hit = Hit::new(&META)
                 .brand(b)

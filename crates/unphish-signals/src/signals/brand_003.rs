@@ -6,6 +6,8 @@
 //! country's domains.
 
 use super::util::link_quote;
+use std::sync::OnceLock;
+
 use crate::{Cite, Confidence, Context, Group, Hit, Signal, SignalMeta, Text};
 
 pub struct LookalikeDomain;
@@ -34,6 +36,24 @@ fn is_combo(domain: &str, real: &str) -> bool {
     !stem.is_empty() && name != stem && name.contains(stem)
 }
 
+/// Whether the name of `real` (`outlook` of `outlook.com`) is one of the brand data's
+/// `generic_stems`: ordinary words or common names.
+fn is_generic_stem(real: &str) -> bool {
+    static GENERIC: OnceLock<Vec<String>> = OnceLock::new();
+    let list = GENERIC.get_or_init(|| {
+        #[derive(serde::Deserialize)]
+        struct Stems {
+            #[serde(default)]
+            generic_stems: Vec<String>,
+        }
+        toml::from_str::<Stems>(unphish_intel::brands::BrandDb::embedded_source())
+            .map(|s| s.generic_stems)
+            .unwrap_or_default()
+    });
+    let stem = real.split('.').next().unwrap_or("");
+    list.iter().any(|g| g == stem)
+}
+
 /// Whether the mail names the brand where it states who it is from.
 fn claims_brand_strongly(cx: &Context<'_>, brand: usize) -> bool {
     cx.claims
@@ -58,11 +78,16 @@ impl Signal for LookalikeDomain {
             let Some((b, real)) = cx.brands.lookalike_of(domain) else {
                 return;
             };
-            // A brand's name glued to a word (`outlooksecure.com`) behind a link is how
-            // newsletters advertise third-party products; it is a disguise only when the mail
-            // also poses as that brand (sender, subject, footer). Letter swaps (`rnicrosoft.com`)
-            // and a look-alike sender address stay suspect on their own.
-            if in_link && is_combo(domain, &real) && !claims_brand_strongly(cx, b) {
+            // A brand name that is an ordinary word glued to another (`outlooksecure.com`) behind
+            // a link is how newsletters advertise third-party products; it is a disguise only when
+            // the mail also poses as that brand (sender, subject, footer). Distinctive names
+            // (`mercari-support.com`), letter swaps (`rnicrosoft.com`) and a look-alike sender
+            // address stay suspect on their own.
+            if in_link
+                && is_combo(domain, &real)
+                && is_generic_stem(&real)
+                && !claims_brand_strongly(cx, b)
+            {
                 return;
             }
             let brand = cx.brands.get(b);
@@ -98,5 +123,11 @@ mod tests {
         assert!(!is_combo("rnicrosoft.com", "microsoft.com"));
         assert!(!is_combo("mercari.co.jp", "mercari.jp"));
         assert!(!is_combo("", ""));
+    }
+
+    #[test]
+    fn generic_stems_come_from_the_brand_data() {
+        assert!(super::is_generic_stem("outlook.com"));
+        assert!(!super::is_generic_stem("mercari.jp"));
     }
 }

@@ -32,12 +32,17 @@ fn is_fraud_entry(id: &str) -> bool {
     id.contains(".scam.")
 }
 
+/// LURE-005's rule, shared with IDENT-004 (a fraud story from a throwaway mailbox).
+pub(crate) fn check_story(cx: &Context<'_>, hits: &mut Vec<Hit>) {
+    super::lure_common::check_where(&META, |l| is_fraud_entry(&l.hit.id), cx, hits);
+}
+
 impl Signal for FraudStory {
     fn meta(&self) -> &'static SignalMeta {
         &META
     }
     fn check(&self, cx: &Context<'_>, hits: &mut Vec<Hit>) {
-        super::lure_common::check_where(&META, |l| is_fraud_entry(&l.hit.id), cx, hits);
+        check_story(cx, hits);
     }
 }
 

@@ -13,6 +13,8 @@ mod brand_003;
 mod brand_004;
 mod ident_001;
 mod ident_002;
+mod ident_003;
+mod ident_004;
 mod link_001;
 mod link_002;
 mod link_003;
@@ -53,6 +55,8 @@ pub static ALL: &[&dyn Signal] = &[
     &auth_004::SenderAuthenticated,
     &ident_001::ReplyToElsewhere,
     &ident_002::DisplayNameShowsOtherAddress,
+    &ident_003::MachineMadeSenderAddress,
+    &ident_004::FraudStoryFromAnyonesMailbox,
     &brand_001::BrandImpersonation,
     &brand_002::BrandDomainSpoofed,
     &brand_003::LookalikeDomain,
