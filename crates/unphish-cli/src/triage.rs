@@ -108,6 +108,13 @@ pub fn run(args: TriageArgs) -> Result<ExitCode> {
             .duration_since(std::time::UNIX_EPOCH)
             .ok()
             .and_then(|d| i64::try_from(d.as_secs()).ok()),
+        // A chosen language is the digest's: the analyses it embeds follow it. With auto,
+        // each founding message's analysis is in its own language, as `analyze` writes it.
+        analysis_lang: match args.lang {
+            LangArg::Auto => None,
+            LangArg::Ja => Some(Lang::Ja),
+            LangArg::En => Some(Lang::En),
+        },
         ..TriageOptions::default()
     };
     let report = unphish_triage::triage(sources, &mut store, &analyzer, &opts, None, &mut |p| {

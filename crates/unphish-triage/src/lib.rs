@@ -40,6 +40,9 @@ pub struct TriageOptions {
     /// this (plus a day for skewed clocks) are forged, and undated campaigns are dated by it.
     /// `None` (tests) trusts every time after 1990 and leaves undated campaigns undated.
     pub now: Option<i64>,
+    /// The language a new campaign's founding analysis is kept in (for the Markdown digest and
+    /// `campaigns show`); `None`: the message's own language, as `analyze` picks it.
+    pub analysis_lang: Option<unphish::text::Lang>,
 }
 
 /// The first batches are small and grow to [`TriageOptions::batch`]: something is committed
@@ -55,6 +58,7 @@ impl Default for TriageOptions {
             batch: 64,
             batch_bytes: 32 * 1024 * 1024,
             now: None,
+            analysis_lang: None,
         }
     }
 }
@@ -248,6 +252,7 @@ pub fn triage(
         .map_err(|e| Error::Threads(e.to_string()))?;
     let batch_max = opts.batch.max(1);
     let batch_bytes = opts.batch_bytes.max(1);
+    let analysis_lang = opts.analysis_lang;
 
     let mut stats = BatchStats::default();
     let mut errors = Vec::new();
@@ -277,7 +282,7 @@ pub fn triage(
             pool.install(|| {
                 reports
                     .par_iter()
-                    .map(|r| store::render_analysis(r))
+                    .map(|r| store::render_analysis(r, analysis_lang))
                     .collect()
             })
         };

@@ -220,19 +220,27 @@ pub fn label(brand: Option<&str>, lure: Option<&str>, subject: Option<&str>) -> 
 /// Renders founders' analyses: per report, (language code, Markdown) pairs.
 pub type Renderer<'a> = dyn Fn(&[&Report]) -> Vec<Vec<(&'static str, String)>> + Sync + 'a;
 
-/// One message's analysis as `analyze --format md` writes it, in Japanese and English.
-pub fn render_analysis(report: &Report) -> Vec<(&'static str, String)> {
-    let mut out = Vec::with_capacity(2);
-    for (code, lang) in [
-        ("ja", unphish::text::Lang::Ja),
-        ("en", unphish::text::Lang::En),
-    ] {
-        let opts = unphish_report::RenderOptions::new(lang);
-        if let Ok(md) = unphish_report::markdown::render(report, &opts) {
-            out.push((code, md));
-        }
+/// One message's analysis as `analyze --format md` writes it: in `lang`, or with `None` in the
+/// message's own language (what `analyze --lang auto` picks).
+///
+/// One language, not both: rendering a report costs about a fifth of analysing the message,
+/// and storing a second copy doubled the store's writes; a campaign is shown in the other
+/// language with this analysis (see [`Store::campaign_report`]).
+pub fn render_analysis(
+    report: &Report,
+    lang: Option<unphish::text::Lang>,
+) -> Vec<(&'static str, String)> {
+    use unphish::text::Lang;
+    let lang = lang.unwrap_or_else(|| Lang::from_code(&report.language));
+    let code = match lang {
+        Lang::Ja => "ja",
+        Lang::En => "en",
+    };
+    let opts = unphish_report::RenderOptions::new(lang);
+    match unphish_report::markdown::render(report, &opts) {
+        Ok(md) => vec![(code, md)],
+        Err(_) => Vec::new(),
     }
-    out
 }
 
 #[derive(Debug)]
@@ -349,7 +357,7 @@ impl Store {
         batch: &[(String, Fingerprint)],
     ) -> Result<BatchStats, StoreError> {
         self.ingest_with(run, batch, &|reports| {
-            reports.iter().map(|r| render_analysis(r)).collect()
+            reports.iter().map(|r| render_analysis(r, None)).collect()
         })
     }
 
@@ -508,15 +516,16 @@ impl Store {
         Ok(if ja * 2 > all { "ja" } else { "en" }.to_string())
     }
 
-    /// The Markdown analysis of a campaign's founding message in `lang` (`ja` or `en`).
+    /// The Markdown analysis of a campaign's founding message, in `lang` (`ja` or `en`) when
+    /// the store has it in that language, else in the language it was kept in.
     pub fn campaign_report(&self, id: &str, lang: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT markdown FROM campaign_reports WHERE campaign = ?1 AND lang = ?2",
-                [id, lang],
-                |r| r.get(0),
-            )
+            .prepare_cached(
+                "SELECT markdown FROM campaign_reports WHERE campaign = ?1
+                 ORDER BY CASE WHEN lang = ?2 THEN 0 ELSE 1 END, lang LIMIT 1",
+            )?
+            .query_row([id, lang], |r| r.get(0))
             .optional()?)
     }
 
@@ -542,11 +551,11 @@ impl Store {
         );
         let row: Option<Row> = self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT id, brand, brand_name, lure, subject, representative, size, first_ts, last_ts, created_run
                  FROM campaigns WHERE id = ?1",
-                [id],
-                |r| {
+            )?
+            .query_row([id], |r| {
                     Ok((
                         r.get(0)?,
                         r.get(1)?,
@@ -559,8 +568,7 @@ impl Store {
                         r.get(8)?,
                         r.get(9)?,
                     ))
-                },
-            )
+            })
             .optional()?;
         let Some((id, brand, brand_name, lure, subject, rep, size, first, last, created)) = row
         else {
@@ -590,11 +598,8 @@ impl Store {
         let reasons = ind("reason", 6)?;
         let representative = self
             .conn
-            .query_row(
-                &format!("SELECT {MEMBER_COLS} FROM messages WHERE hash = ?1"),
-                [&rep],
-                member,
-            )
+            .prepare_cached(MEMBER_BY_HASH)?
+            .query_row([&rep], member)
             .optional()?;
         Ok(Some(Campaign {
             label: label(
@@ -619,6 +624,7 @@ impl Store {
 }
 
 const MEMBER_COLS: &str = "hash, source, subject, sender, seen_ts, verdict, brand, origin, reason";
+const MEMBER_BY_HASH: &str = "SELECT hash, source, subject, sender, seen_ts, verdict, brand, origin, reason FROM messages WHERE hash = ?1";
 
 fn member(r: &rusqlite::Row<'_>) -> rusqlite::Result<Member> {
     Ok(Member {
@@ -662,13 +668,22 @@ fn find_campaign(
     let mut cands: Vec<Candidate> = Vec::new();
     // (campaign, similarity in percent, near-identical and long)
     let mut body_hits: Vec<(String, u32, bool)> = Vec::new();
-    let mut stmt = tx.prepare_cached(
+    // Only a body band needs the other message's sketch; the other keys name a campaign alone
+    // and skip the join (most keys of a message are not body bands).
+    let mut with_sketch = tx.prepare_cached(
         "SELECT k.campaign, m.sketch, m.sketch_tokens FROM campaign_keys k
          JOIN messages m ON m.hash = k.message WHERE k.key = ?1 LIMIT ?2",
     )?;
+    let mut campaigns_of = tx
+        .prepare_cached("SELECT campaign, NULL, NULL FROM campaign_keys WHERE key = ?1 LIMIT ?2")?;
     for key in &fp.keys {
         let Some(kind) = KeyKind::from_key(key) else {
             continue;
+        };
+        let stmt = if kind == KeyKind::BodyBand {
+            &mut with_sketch
+        } else {
+            &mut campaigns_of
         };
         let rows: Vec<(String, Option<String>, Option<i64>)> = stmt
             .query_map(params![key, KEY_ROWS], |r| {
