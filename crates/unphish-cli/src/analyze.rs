@@ -261,13 +261,14 @@ pub fn run(mut args: AnalyzeArgs) -> Result<ExitCode> {
     if read_errors > 0 {
         return Ok(ExitCode::from(2));
     }
-    let failed = match (args.fail_on, worst) {
-        (Some(FailOn::Phishing), Some(unphish::Level::Phishing)) => true,
-        (Some(FailOn::Suspicious), Some(unphish::Level::Phishing | unphish::Level::Suspicious)) => {
-            true
-        }
-        _ => false,
-    };
+    let failed = matches!(
+        (args.fail_on, worst),
+        (Some(FailOn::Phishing), Some(unphish::Level::Phishing))
+            | (
+                Some(FailOn::Suspicious),
+                Some(unphish::Level::Phishing | unphish::Level::Suspicious)
+            )
+    );
     Ok(if failed {
         ExitCode::from(1)
     } else {
