@@ -181,16 +181,17 @@ pub fn run(mut args: AnalyzeArgs) -> Result<ExitCode> {
     let mut worst: Option<unphish::Level> = None;
     let mut first = true;
     // Chunks keep memory bounded on huge folders while the output stays in input order.
-    for chunk in inputs.chunks(256) {
+    for (chunk_index, chunk) in inputs.chunks(256).enumerate() {
         type Rendered = (
             Vec<u8>,
             unphish::Level,
-            Option<unphish_report::iocs::IocMessage>,
+            Vec<unphish_report::iocs::IocMessage>,
         );
         let results: Vec<Result<Rendered, String>> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|input: &Input| {
+                .enumerate()
+                .map(|(i, input): (usize, &Input)| {
                     let raw = input
                         .read()
                         .map_err(|e| format!("{}: {e}", input.label()))?;
@@ -213,11 +214,13 @@ pub fn run(mut args: AnalyzeArgs) -> Result<ExitCode> {
                             .map_err(|e| format!("{}: {e}", path.display()))?;
                     }
                     if args.iocs.is_some() {
-                        let m = unphish_report::iocs::IocMessage::from_report(&report, 0);
-                        return Ok((Vec::new(), level, Some(m)));
+                        // Messages without a file name or Message-ID are numbered in input order.
+                        let index = chunk_index * 256 + i;
+                        let m = unphish_report::iocs::IocMessage::from_report_tree(&report, index);
+                        return Ok((Vec::new(), level, m));
                     }
                     render(&report, &args, multi, color)
-                        .map(|b| (b, level, None))
+                        .map(|b| (b, level, Vec::new()))
                         .map_err(|e| format!("{}: {e}", input.label()))
                 })
                 .collect()
@@ -244,12 +247,6 @@ pub fn run(mut args: AnalyzeArgs) -> Result<ExitCode> {
         out.write_all(b"]\n")?;
     }
     if let Some(fmt) = args.iocs {
-        // Messages without a file name or Message-ID are numbered in input order.
-        for (i, m) in iocs.iter_mut().enumerate() {
-            if m.key == "message-1" {
-                m.key = format!("message-{}", i + 1);
-            }
-        }
         let fmt = match fmt {
             IocsArg::Csv => unphish_report::iocs::IocFormat::Csv,
             IocsArg::Stix => unphish_report::iocs::IocFormat::Stix,

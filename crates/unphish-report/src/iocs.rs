@@ -52,6 +52,30 @@ impl IocMessage {
             indicators: r.indicators.clone(),
         }
     }
+
+    /// The message and every message attached to it (`message/rfc822`, depth first), each with
+    /// its own indicators. A forwarded phish is how most suspicious mail reaches an abuse desk,
+    /// and its indicators are the attached message's, not the colleague's who forwarded it.
+    /// Attached messages are keyed `KEY#attached-1`, `KEY#attached-1.2`, ... after their parent.
+    pub fn from_report_tree(r: &Report, index: usize) -> Vec<IocMessage> {
+        let top = IocMessage::from_report(r, index);
+        let mut out = Vec::new();
+        // (report, key); a stack rather than recursion. The extractor bounds the nesting depth.
+        let mut stack: Vec<(&Report, String)> = Vec::new();
+        for (i, n) in r.nested.iter().enumerate().rev() {
+            stack.push((n, format!("{}#attached-{}", top.key, i + 1)));
+        }
+        out.push(top);
+        while let Some((n, key)) = stack.pop() {
+            for (i, m) in n.nested.iter().enumerate().rev() {
+                stack.push((m, format!("{key}.{}", i + 1)));
+            }
+            let mut msg = IocMessage::from_report(n, index);
+            msg.key = key;
+            out.push(msg);
+        }
+        out
+    }
 }
 
 /// Writes the export.

@@ -296,3 +296,55 @@ fn stix_bundle_with_idn_hosts_passes_the_oasis_validator() {
     let csv = iocs::export(&[IocMessage::from_report(&r, 0)], IocFormat::Csv);
     assert!(csv.contains("xn--testproperly-d59f.then"));
 }
+
+/// A forwarded phish: the indicators that matter are the attached message's, exported as a
+/// message of their own and keyed after the mail that carried them.
+#[test]
+fn attached_messages_export_their_own_indicators() {
+    let path = format!(
+        "{}/tests/fixtures/forwarded-phish.eml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut r = common::analyze_bytes(&std::fs::read(&path).unwrap());
+    r.file = Some("fwd.eml".into());
+    let msgs = IocMessage::from_report_tree(&r, 0);
+    let keys: Vec<&str> = msgs.iter().map(|m| m.key.as_str()).collect();
+    assert_eq!(keys, ["fwd.eml", "fwd.eml#attached-1"]);
+    assert_eq!(msgs[1].verdict, "phishing");
+    assert!(
+        msgs[1]
+            .indicators
+            .iter()
+            .any(|i| i.kind == "ipv4" && i.value == "198.51.100.77"),
+        "{:?}",
+        msgs[1].indicators
+    );
+    assert!(
+        !msgs[0]
+            .indicators
+            .iter()
+            .any(|i| i.value == "198.51.100.77"),
+        "each message keeps its own"
+    );
+    let csv = iocs::export(&msgs, IocFormat::Csv);
+    assert!(csv.contains("fwd.eml#attached-1,"), "{csv}");
+    // Two levels deep, and numbered when there is no file name or Message-ID.
+    r.file = None;
+    r.sender.message_id = None;
+    let mut outer = r.clone();
+    outer.nested = vec![r.clone(), r];
+    let keys: Vec<String> = IocMessage::from_report_tree(&outer, 4)
+        .into_iter()
+        .map(|m| m.key)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "message-5",
+            "message-5#attached-1",
+            "message-5#attached-1.1",
+            "message-5#attached-2",
+            "message-5#attached-2.1",
+        ]
+    );
+}
