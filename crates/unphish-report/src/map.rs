@@ -47,13 +47,17 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
-fn label(p: &PinOut, lang: Lang, defang: bool) -> String {
+fn label(p: &PinOut, attached: bool, lang: Lang, defang: bool) -> String {
     let place = lang.pick(&p.place);
-    let role = match (p.role, lang) {
-        ("origin", Lang::Ja) => "送信元",
-        ("origin", Lang::En) => "origin",
-        (_, Lang::Ja) => "リンク先",
-        (_, Lang::En) => "link",
+    let role = match (p.role, attached, lang) {
+        ("origin", false, Lang::Ja) => "送信元",
+        ("origin", false, Lang::En) => "origin",
+        ("origin", true, Lang::Ja) => "添付メールの送信元",
+        ("origin", true, Lang::En) => "attached mail's origin",
+        (_, false, Lang::Ja) => "リンク先",
+        (_, false, Lang::En) => "link",
+        (_, true, Lang::Ja) => "添付メールのリンク先",
+        (_, true, Lang::En) => "attached mail's link",
     };
     let what = if defang {
         p.label.clone()
@@ -70,6 +74,24 @@ fn label(p: &PinOut, lang: Lang, defang: bool) -> String {
     crate::short(&s, 90)
 }
 
+/// The pins to draw: the message's own, then those of the messages attached to it (a forwarded
+/// phish's origin is the one that matters), at most `MAX_PINS` in all.
+fn all_pins(report: &Report) -> Vec<(&PinOut, bool)> {
+    let mut out: Vec<(&PinOut, bool)> = report.pins.iter().map(|p| (p, false)).collect();
+    let mut stack: Vec<&Report> = report.nested.iter().rev().collect();
+    while let Some(n) = stack.pop() {
+        if out.len() >= MAX_PINS {
+            break;
+        }
+        out.extend(n.pins.iter().map(|p| (p, true)));
+        stack.extend(n.nested.iter().rev());
+    }
+    out.truncate(MAX_PINS);
+    out
+}
+
+const MAX_PINS: usize = 20;
+
 /// The map as a standalone SVG document.
 pub fn svg(report: &Report, lang: Lang, defang: bool) -> String {
     let title = match lang {
@@ -85,7 +107,8 @@ pub fn svg(report: &Report, lang: Lang, defang: bool) -> String {
 <path fill=\"#f3f1ea\" stroke=\"#9aa5ad\" stroke-width=\"0.5\" stroke-linejoin=\"round\" d=\"{WORLD}\"/>",
         t = xml_escape(title),
     );
-    for (i, p) in report.pins.iter().take(20).enumerate() {
+    let pins = all_pins(report);
+    for (i, (p, attached)) in pins.iter().enumerate() {
         let (x, y) = project(p.lat, p.lon);
         let color = if p.role == "origin" {
             "#c0392b"
@@ -94,7 +117,7 @@ pub fn svg(report: &Report, lang: Lang, defang: bool) -> String {
         };
         // A country centroid is a guess at the whole country: drawn as a wider ring.
         let r = if p.precision == "city" { 5.0 } else { 9.0 };
-        let text = xml_escape(&label(p, lang, defang));
+        let text = xml_escape(&label(p, *attached, lang, defang));
         // Labels to the left near the right edge; stacked so pins in one country stay legible.
         let (tx, anchor) = if x > 640.0 {
             (x - r - 4.0, "end")
@@ -110,7 +133,7 @@ pub fn svg(report: &Report, lang: Lang, defang: bool) -> String {
             role = if p.role == "origin" { "origin" } else { "link" },
         );
     }
-    if report.pins.is_empty() {
+    if pins.is_empty() {
         let none = match lang {
             Lang::Ja => "位置の分かる送信元・リンク先はありません",
             Lang::En => "No known location for the origin or the links",

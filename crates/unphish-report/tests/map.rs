@@ -64,3 +64,33 @@ From: a@b.example\r\nTo: v@example.jp\r\nSubject: hi\r\nContent-Type: text/html\
     let svg = map::svg(&r, Lang::En, true);
     assert!(!svg.contains("<script"));
 }
+
+/// A forwarded phish: the pin that matters is the attached message's origin.
+#[test]
+fn attached_message_origin_is_pinned_too() {
+    let inner = String::from_utf8(common::example("seed-2-kagoya-quarantine.eml")).unwrap();
+    let outer = format!(
+        "From: colleague@example.org\r\nTo: abuse@example.org\r\nSubject: Fwd: is this real?\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n\
+--b1\r\nContent-Type: message/rfc822\r\n\r\n{inner}\r\n--b1--\r\n"
+    );
+    let r = common::analyze_bytes(outer.as_bytes());
+    assert!(r.pins.is_empty(), "the outer mail has no Received line");
+    let origin = r.nested[0]
+        .pins
+        .iter()
+        .find(|p| p.role == "origin")
+        .expect("attached origin pin");
+    let (x, y) = map::project(origin.lat, origin.lon);
+    for (lang, word) in [
+        (Lang::En, "attached mail&#39;s origin"),
+        (Lang::Ja, "添付メールの送信元"),
+    ] {
+        let svg = map::svg(&r, lang, true);
+        assert!(
+            svg.contains(&format!("<circle cx=\"{x:.1}\" cy=\"{y:.1}\"")),
+            "pin drawn"
+        );
+        assert!(svg.contains(word), "{svg}");
+    }
+}
