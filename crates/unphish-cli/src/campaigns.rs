@@ -14,7 +14,8 @@ use unphish_triage::CampaignFilter;
 pub enum Format {
     Text,
     Json,
-    /// Markdown (a table; `show` adds the members and the founding message's analysis).
+    /// Markdown (a table; `show` adds the members and the founding message's analysis, which
+    /// `triage --format md` keeps).
     Md,
 }
 
@@ -120,6 +121,16 @@ pub fn run(args: CampaignsArgs) -> Result<ExitCode> {
                             w.t("Analysis of the founding message", "最初の1通の分析")
                         )?;
                         crate::triage::nest_md(&doc, 2, &mut buf)?;
+                    } else {
+                        // Analyses are rendered only by runs that show them.
+                        writeln!(
+                            buf,
+                            "\n{}",
+                            w.t(
+                                "(The founding message's analysis is kept by `unphish triage --format md`.)",
+                                "(最初の1通の分析は `unphish triage --format md` で保存されます。)"
+                            )
+                        )?;
                     }
                 }
             }

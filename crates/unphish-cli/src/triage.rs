@@ -15,7 +15,8 @@ pub enum Format {
     Text,
     /// One JSON object (`unphish.triage/1`).
     Json,
-    /// The digest as Markdown.
+    /// The digest as Markdown, with each new campaign's founding analysis (also kept in the
+    /// store for `campaigns show`).
     Md,
 }
 
@@ -115,6 +116,9 @@ pub fn run(args: TriageArgs) -> Result<ExitCode> {
             LangArg::Ja => Some(Lang::Ja),
             LangArg::En => Some(Lang::En),
         },
+        // Only the Markdown digest embeds the founders' analyses; the other formats skip
+        // rendering them (a fifth of the analysis cost per new campaign).
+        keep_analyses: args.format == Format::Md,
         ..TriageOptions::default()
     };
     let report = unphish_triage::triage(sources, &mut store, &analyzer, &opts, None, &mut |p| {

@@ -398,3 +398,49 @@ fn a_japanese_mailbox_gets_a_japanese_digest_unless_told_otherwise() {
     assert!(text.contains("5 messages read"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn only_a_markdown_run_keeps_the_founders_analyses() {
+    let dir = scratch("keep");
+    let mbox = dir.join("in.mbox");
+    write_mbox(&mbox, 9);
+    let db = dir.join("t.db");
+    // A text digest does not show analyses, so the run does not render them.
+    run_ok(&["triage", "-q"], &db, &[mbox.to_str().unwrap()]);
+    let list = run_ok(&["campaigns", "--format", "md", "--lang", "en"], &db, &[]);
+    let id = list
+        .lines()
+        .find_map(|l| l.strip_prefix("| `"))
+        .and_then(|l| l.split('`').next())
+        .unwrap()
+        .to_string();
+    let show = |db: &Path| {
+        run_ok(
+            &["campaigns", "--format", "md", "--lang", "en"],
+            db,
+            &["show", &id],
+        )
+    };
+    let first = show(&db);
+    assert!(
+        !first.contains("## Analysis of the founding message"),
+        "{first}"
+    );
+    assert!(
+        first.contains("kept by `unphish triage --format md`"),
+        "{first}"
+    );
+
+    // The same mail triaged with a Markdown digest into a fresh store keeps them.
+    let db2 = dir.join("t2.db");
+    run_ok(
+        &["triage", "-q", "--format", "md", "--lang", "en"],
+        &db2,
+        &[mbox.to_str().unwrap()],
+    );
+    let kept = show(&db2);
+    assert!(
+        kept.contains("## Analysis of the founding message"),
+        "{kept}"
+    );
+}

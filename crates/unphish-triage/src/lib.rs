@@ -43,6 +43,10 @@ pub struct TriageOptions {
     /// The language a new campaign's founding analysis is kept in (for the Markdown digest and
     /// `campaigns show`); `None`: the message's own language, as `analyze` picks it.
     pub analysis_lang: Option<unphish::text::Lang>,
+    /// Keep each new campaign's founding analysis (rendered Markdown) in the store. Rendering
+    /// is a fifth of an analysis per founder and most founders are single messages, so a run
+    /// whose digest does not show the analyses (the CLI's text and JSON formats) skips it.
+    pub keep_analyses: bool,
 }
 
 /// The first batches are small and grow to [`TriageOptions::batch`]: something is committed
@@ -59,6 +63,7 @@ impl Default for TriageOptions {
             batch_bytes: 32 * 1024 * 1024,
             now: None,
             analysis_lang: None,
+            keep_analyses: true,
         }
     }
 }
@@ -190,6 +195,7 @@ fn analyse_batch(
     analyzer: &Analyzer,
     batch: Vec<Result<Item, SourceError>>,
     not_after: Option<i64>,
+    keep_analyses: bool,
 ) -> Vec<Result<Done, String>> {
     use rayon::prelude::*;
     batch
@@ -202,7 +208,12 @@ fn analyse_batch(
                     ..Fingerprint::default()
                 }
             } else {
-                analyse(analyzer, &m.bytes, m.hash, not_after)
+                let mut fp = analyse(analyzer, &m.bytes, m.hash, not_after);
+                if !keep_analyses {
+                    // Freed here, on the thread that built it, while its memory is still hot.
+                    fp.report = None;
+                }
+                fp
             };
             Ok(Done {
                 label: m.label,
@@ -253,6 +264,7 @@ pub fn triage(
     let batch_max = opts.batch.max(1);
     let batch_bytes = opts.batch_bytes.max(1);
     let analysis_lang = opts.analysis_lang;
+    let keep_analyses = opts.keep_analyses;
 
     let mut stats = BatchStats::default();
     let mut errors = Vec::new();
@@ -271,7 +283,8 @@ pub fn triage(
         let pool = &pool;
         scope.spawn(move || {
             for batch in work_rx {
-                let done = pool.install(|| analyse_batch(analyzer, batch, not_after));
+                let done =
+                    pool.install(|| analyse_batch(analyzer, batch, not_after, keep_analyses));
                 if done_tx.send(done).is_err() {
                     return;
                 }

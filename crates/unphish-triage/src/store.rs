@@ -574,28 +574,34 @@ impl Store {
         else {
             return Ok(None);
         };
-        let ind = |kind: &str, limit: i64| -> Result<Vec<Counted>, StoreError> {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT value, n FROM campaign_indicators WHERE campaign = ?1 AND kind = ?2
-                 ORDER BY n DESC, value LIMIT ?3",
-            )?;
-            let v = stmt
-                .query_map(params![id, kind, limit], |r| {
-                    Ok(Counted {
-                        value: r.get(0)?,
-                        count: r.get(1)?,
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(v)
-        };
-        let indicators = Indicators {
-            link_domains: ind("link_domain", 8)?,
-            origin_providers: ind("origin", 5)?,
-            sender_domains: ind("sender_domain", 5)?,
-            subject_templates: ind("subject_template", 3)?,
-        };
-        let reasons = ind("reason", 6)?;
+        // One query for all five lists (a digest reads every campaign of the run): sorted by
+        // kind, then most common first, each list cut at its own length.
+        let mut indicators = Indicators::default();
+        let mut reasons = Vec::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kind, value, n FROM campaign_indicators WHERE campaign = ?1
+             ORDER BY kind, n DESC, value",
+        )?;
+        let mut rows = stmt.query([&id])?;
+        while let Some(r) = rows.next()? {
+            let kind: String = r.get(0)?;
+            let (list, max) = match kind.as_str() {
+                "link_domain" => (&mut indicators.link_domains, 8),
+                "origin" => (&mut indicators.origin_providers, 5),
+                "sender_domain" => (&mut indicators.sender_domains, 5),
+                "subject_template" => (&mut indicators.subject_templates, 3),
+                "reason" => (&mut reasons, 6),
+                _ => continue,
+            };
+            if list.len() < max {
+                list.push(Counted {
+                    value: r.get(1)?,
+                    count: r.get(2)?,
+                });
+            }
+        }
+        drop(rows);
+        drop(stmt);
         let representative = self
             .conn
             .prepare_cached(MEMBER_BY_HASH)?
