@@ -32,6 +32,27 @@ static META: SignalMeta = SignalMeta {
 /// Digits allowed in the local part: more means a tracking or ticket address, not a kit's name.
 const MAX_DIGITS: usize = 3;
 
+/// Whether `s` is capitalised words of three letters or more (`Smith`, `ResearchLab`).
+fn camel_words(s: &str) -> bool {
+    let mut len = 0;
+    for (i, c) in s.char_indices() {
+        if c.is_ascii_uppercase() && i > 0 {
+            if len < 3 {
+                return false;
+            }
+            len = 0;
+        }
+        len += 1;
+    }
+    len >= 3
+}
+
+/// Five letters or more without a vowel (`rxfng`, `bnctc`): no language spells a name like that.
+/// Consonant clusters alone are not enough: compounds have them (`matchsprint`, `jschmidt`).
+fn unpronounceable_lowercase(run: &str) -> bool {
+    run.len() >= 5 && run.bytes().all(|c| c.is_ascii_lowercase()) && !has_vowel(run)
+}
+
 fn has_vowel(t: &str) -> bool {
     t.chars()
         .any(|c| matches!(c.to_ascii_lowercase(), 'a' | 'e' | 'i' | 'o' | 'u' | 'y'))
@@ -46,17 +67,17 @@ fn random_case_run(run: &str) -> bool {
     {
         return false;
     }
-    // Initials or an acronym before a capitalised word (`JPSmith`, `IBMResearch`) are names.
+    // Initials or an acronym before capitalised words (`JPSmith`, `IBMResearch`) are names; a
+    // longer capital run, or one followed by scraps (`YSTTRleD`), is not.
     let upper_at = |i: usize| run.as_bytes().get(i).is_some_and(u8::is_ascii_uppercase);
     let lower_at = |i: usize| run.as_bytes().get(i).is_some_and(u8::is_ascii_lowercase);
     let mut start = 0;
     while upper_at(start) && upper_at(start + 1) {
         start += 1;
     }
-    let rest = if start > 0 && lower_at(start + 1) {
-        run.get(start..).unwrap_or(run)
-    } else {
-        run
+    let rest = match run.get(start..) {
+        Some(r) if start > 0 && start <= 3 && lower_at(start + 1) && camel_words(r) => r,
+        _ => run,
     };
     // Camel-case words: split before every capital (`ThosStew` → Thos, Stew).
     let mut tokens: Vec<&str> = Vec::new();
@@ -89,7 +110,7 @@ pub(crate) fn random_local_part(local: &str) -> Option<&str> {
     }
     local
         .split(|c: char| !c.is_ascii_alphabetic())
-        .find(|run| random_case_run(run))
+        .find(|run| random_case_run(run) || unpronounceable_lowercase(run))
 }
 
 impl Signal for MachineMadeSenderAddress {
@@ -128,6 +149,9 @@ mod tests {
             "renew_iKbolGjWe4y",
             "renewdRPqU",
             "OcgeXDmYf",
+            "YSTTRleD",
+            "SNYTVKOqu",
+            "rxfng",
             "HauBQDrzH",
         ] {
             assert!(random_local_part(l).is_some(), "{l}");
@@ -155,6 +179,12 @@ mod tests {
             "support+AbXyQzRt",
             "iPhone",
             "LiLiMa",
+            "jschmidt",
+            "matchsprint",
+            "lightstream",
+            "kschwarz",
+            "strengths",
+            "mgmt",
             "StJohnSmith",
             "LaToyaJones",
             "",
