@@ -156,13 +156,40 @@ fn short(v: Value, max: usize) -> String {
 
 /// Backslash-escapes what CommonMark/GFM would read as markup, and folds line breaks so an
 /// inline value cannot start a heading or list of its own.
+///
+/// GFM also turns bare `scheme://...` and `www....` text into live links, so a link text or
+/// subject reading `https://evil.example/login` would be clickable in the published post even
+/// with every URL defanged. The `:` before `//` and the `.` after `www` are escaped: the text
+/// renders the same, but the autolink no longer matches.
 pub fn md_escape(s: &str) -> String {
+    md_escape_with(s, true)
+}
+
+/// `value | links`: escaped like every value, but a URL in it stays a live link. Only for the
+/// report's own sentences that point the reader at a brand's official page (the advice), never
+/// for anything from the mail.
+fn md_links(v: Value) -> Value {
+    Value::from_safe_string(md_escape_with(&v.to_string(), false))
+}
+
+fn md_escape_with(s: &str, break_autolinks: bool) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    for (i, c) in s.char_indices() {
+        let rest = s.get(i + c.len_utf8()..).unwrap_or("");
+        let before = s.get(..i).unwrap_or("");
         match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&' | '!' => {
                 out.push('\\');
                 out.push(c);
+            }
+            ':' if break_autolinks && rest.starts_with("//") => out.push_str("\\:"),
+            '.' if break_autolinks
+                && before.len() >= 3
+                && before
+                    .get(before.len() - 3..)
+                    .is_some_and(|w| w.eq_ignore_ascii_case("www")) =>
+            {
+                out.push_str("\\.")
             }
             '\r' | '\n' => out.push(' '),
             _ => out.push(c),
@@ -304,6 +331,7 @@ fn environment(kind: Kind) -> Environment<'static> {
             env.add_filter("code", md_code);
             env.add_filter("block", md_block);
             env.add_filter("quote", md_quote);
+            env.add_filter("links", md_links);
         }
         Kind::Text => env.add_filter("style", style),
         Kind::Html => {}
@@ -358,9 +386,15 @@ mod tests {
     fn markdown_escape_neutralises_links_images_and_html() {
         assert_eq!(
             md_escape("[click](javascript:x) ![i](http://a/) <script>"),
-            "\\[click\\](javascript:x) \\!\\[i\\](http://a/) \\<script\\>"
+            "\\[click\\](javascript:x) \\!\\[i\\](http\\://a/) \\<script\\>"
         );
         assert_eq!(md_escape("a\n# b"), "a \\# b");
+        // GFM autolinks are broken without changing the rendered text.
+        assert_eq!(
+            md_escape("see https://evil.example/x or WWW.evil.example, www"),
+            "see https\\://evil.example/x or WWW\\.evil.example, www"
+        );
+        assert_eq!(md_escape("日本語www.例え.jp"), "日本語www\\.例え.jp");
     }
 
     #[test]
