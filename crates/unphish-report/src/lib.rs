@@ -1,8 +1,9 @@
 //! The report: a versioned, serialisable model of one analysis, and the renderers that print it.
 //!
-//! [`build`] turns the stage outputs into a [`Report`]: it picks the words (both languages), masks
-//! recipient addresses and prepares defanged forms. Renderers ([`text`], JSON via serde) only lay
-//! the model out; they compute nothing.
+//! [`build()`] turns the stage outputs into a [`Report`]: it picks the words (both languages),
+//! masks recipient addresses and prepares defanged forms. Renderers only lay the model out; they
+//! compute nothing: [`text`], [`markdown`] and [`html`] through the [`templates`] (data, replaceable
+//! with `--template`), the [`map`] as SVG, [`iocs`] as CSV, STIX or MISP, and JSON via serde.
 
 pub mod build;
 pub mod html;
