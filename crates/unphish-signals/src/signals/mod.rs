@@ -28,7 +28,6 @@ mod lure_002;
 mod lure_003;
 mod lure_004;
 mod lure_005;
-mod lure_006;
 pub mod orig_001;
 mod orig_002;
 pub mod orig_003;
@@ -41,6 +40,7 @@ mod struct_005;
 mod struct_006;
 mod struct_007;
 mod struct_008;
+mod struct_009;
 
 use crate::Signal;
 
@@ -75,7 +75,6 @@ pub static ALL: &[&dyn Signal] = &[
     &lure_003::AccountOrCredentialRequest,
     &lure_004::MoneyOrParcelBait,
     &lure_005::FraudStory,
-    &lure_006::BulkKitBoilerplate,
     &struct_001::HtmlAttachment,
     &struct_002::HiddenText,
     &struct_003::ImageOnlyBody,
@@ -84,4 +83,5 @@ pub static ALL: &[&dyn Signal] = &[
     &struct_006::MixedScriptWords,
     &struct_007::StyledLetters,
     &struct_008::MalformedFrom,
+    &struct_009::BulkKitBoilerplate,
 ];

@@ -1,19 +1,20 @@
-//! LURE-006 bulk-kit-boilerplate: fixed sentences of affiliate-spam kits ("Unsubscribe from all
+//! STRUCT-009 bulk-kit-boilerplate: fixed sentences of affiliate-spam kits ("Unsubscribe from all
 //! email list by replying to this email", "click here to remove yourself from our emails list").
 //!
 //! Mailing services write their own unsubscribe footers, in correct language, with a link to a
 //! preference page. These kits paste the same broken sentences under every pitch they send, from
 //! whatever domain they rent this week; the sentence is the kit's fingerprint. Entries carry a
-//! `.kit.` segment in their id in lures.toml; one strong sentence is needed.
+//! `.kit.` segment in their id in lures.toml; one strong sentence is needed. A fingerprint of the
+//! sending tool, not a lure: it sits in the structure group and adds to what the mail says.
 
 use crate::{Confidence, Context, Group, Hit, Signal, SignalMeta, Text};
 
 pub struct BulkKitBoilerplate;
 
 static META: SignalMeta = SignalMeta {
-    id: "LURE-006",
+    id: "STRUCT-009",
     slug: "bulk-kit-boilerplate",
-    group: Group::Lure,
+    group: Group::Structure,
     confidence: Confidence::Medium,
     needs_network: false,
     title: Text {
