@@ -283,6 +283,14 @@ impl Store {
         // for each message cost more than running it. The default cache (16) is smaller than
         // the set of statements a batch and the digest use together.
         conn.set_prepared_statement_cache_capacity(48);
+        // With a bound LIMIT (or other planner-visible parameter) SQLite re-prepares a cached
+        // statement on every new binding so the plan can follow the value (STAT4 builds, as
+        // rusqlite's bundled one): the grouping lookups recompiled per key. A stable plan is
+        // what a fixed schema and these queries want.
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )?;
         let mut s = Store { conn };
         s.migrate()?;
         Ok(s)
