@@ -9,7 +9,7 @@
 
 use super::util::from_cite;
 use crate::{Cite, Confidence, Context, Group, Hit, Signal, SignalMeta, Text};
-use unphish_intel::hosts::{HostClass, classify_host, is_freemail};
+use unphish_intel::hosts::is_freemail;
 
 pub struct FraudStoryFromAnyonesMailbox;
 
@@ -34,17 +34,9 @@ fn anyones_mailbox(cx: &Context<'_>, domain: &str) -> Option<(&'static str, &'st
     if is_freemail(domain) {
         return Some(("a free mail service", "フリーメール"));
     }
-    match classify_host(domain, cx.claims.from_registrable.as_deref()) {
-        HostClass::FreeHosting | HostClass::DynamicDns => {
-            return Some(("a free hosting name", "無料ホスティングの名前"));
-        }
-        _ => {}
-    }
-    // A brand's customer space (`tenant.onmicrosoft.com`): the brand's name, anyone's mailbox.
-    cx.brands.is_shared(domain).then_some((
-        "a cloud customer's default name",
-        "クラウド利用者の既定の名前",
-    ))
+    // Free hosting, dynamic DNS, a brand's customer space (`tenant.onmicrosoft.com`).
+    super::ident_005::is_free_hosting_sender(cx, domain)
+        .then_some(("a free hosting name", "無料ホスティングの名前"))
 }
 
 impl Signal for FraudStoryFromAnyonesMailbox {

@@ -15,6 +15,7 @@ mod ident_001;
 mod ident_002;
 mod ident_003;
 mod ident_004;
+mod ident_005;
 mod link_001;
 mod link_002;
 mod link_003;
@@ -58,6 +59,7 @@ pub static ALL: &[&dyn Signal] = &[
     &ident_002::DisplayNameShowsOtherAddress,
     &ident_003::MachineMadeSenderAddress,
     &ident_004::FraudStoryFromAnyonesMailbox,
+    &ident_005::SenderOnFreeHostingName,
     &brand_001::BrandImpersonation,
     &brand_002::BrandDomainSpoofed,
     &brand_003::LookalikeDomain,
