@@ -33,7 +33,8 @@ static META: SignalMeta = SignalMeta {
 };
 
 /// Whether `url` carries `host` after its own host (a rewritten link: `…/__https://host/…`,
-/// `?url=https%3A%2F%2Fhost%2F…`). Bounded: only the first 4 KiB are decoded.
+/// `?url=https%3A%2F%2Fhost%2F…`, `?u=https-3A__host_…`). Bounded: only the first 4 KiB are
+/// decoded.
 fn wraps(url: &str, host: &str) -> bool {
     let host = host.to_ascii_lowercase();
     if host.is_empty() {
@@ -48,10 +49,13 @@ fn wraps(url: &str, host: &str) -> bool {
     let Some(after_host) = rest.find(['/', '?', '#']).map(|p| &rest[p..]) else {
         return false;
     };
+    // Percent-encoding, and Proofpoint URL Defense v2's own (`u=https-3A__host_path`: `-3A` for
+    // `:`, `_` for `/`).
     let decoded = after_host
         .replace("%3a", ":")
         .replace("%2f", "/")
-        .replace("%2e", ".");
+        .replace("%2e", ".")
+        .replace("-3a__", "://");
     decoded.contains(&format!("//{host}")) || decoded.contains(&format!("/{host}/"))
 }
 
@@ -92,5 +96,26 @@ impl Signal for LinkTextShowsOtherDomain {
                 return;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wraps;
+
+    #[test]
+    fn gateway_rewrites_carry_the_shown_host() {
+        assert!(wraps(
+            "https://urldefense.proofpoint.com/v2/url?u=https-3A__files.ettus.com_manual_page.html&d=x",
+            "files.ettus.com"
+        ));
+        assert!(wraps(
+            "https://gw.example/?url=https%3A%2F%2Fwww.example.org%2Fa",
+            "www.example.org"
+        ));
+        assert!(!wraps(
+            "https://urldefense.proofpoint.com/v2/url?u=https-3A__evil.example_login&d=x",
+            "files.ettus.com"
+        ));
     }
 }
