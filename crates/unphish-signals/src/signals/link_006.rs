@@ -47,6 +47,9 @@ impl Signal for HiddenBehindHostService {
             }
             let (en, ja) = match intel.host_class {
                 HostClass::Shortener => ("a URL shortener", "短縮URLサービス"),
+                // A free-hosting address written out in the text (a project's GitHub Pages in a
+                // list post) shows the reader exactly where it goes; behind a link it is a mask.
+                HostClass::FreeHosting if l.kind == unphish_evidence::LinkKind::Text => continue,
                 HostClass::FreeHosting => ("a free hosting service", "無料ホスティングサービス"),
                 HostClass::DynamicDns => ("a dynamic-DNS name", "ダイナミックDNS"),
                 HostClass::IpfsGateway => ("an IPFS gateway", "IPFSゲートウェイ"),
