@@ -268,8 +268,17 @@ impl Store {
         }
         let conn = Connection::open(path)?;
         // WAL: a commit is durable against a killed process and readers do not block the run.
+        // synchronous = NORMAL skips the fsync per commit: a committed transaction is in the
+        // WAL file before COMMIT returns, so killing the process (SIGKILL included) loses
+        // nothing committed; only a power cut or OS crash can lose the last commits, which a
+        // rerun then stores again (the store is never corrupted either way).
         conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
-        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;")?;
+        // Checkpoints every 10,000 pages (40 MB of WAL) instead of 1,000: a run rewrites the
+        // same index pages batch after batch, and copying them back on every 4 MB cost a
+        // tenth of the store's time; the WAL is checkpointed when the store closes.
+        conn.execute_batch(
+            "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA wal_autocheckpoint = 10000;",
+        )?;
         Store::init(conn)
     }
 
