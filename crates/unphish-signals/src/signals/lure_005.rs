@@ -1,6 +1,7 @@
 //! LURE-005 fraud-story: the wording of a known fraud script rather than of a phishing pretext —
 //! an advance-fee or inheritance letter, an unsolicited casino bonus, a crypto giveaway or cloud
-//! mining payout, sextortion, a prize or gift card the reader was "selected" for.
+//! mining payout, sextortion, a prize or gift card the reader was "selected" for, a fake court
+//! summons, a "held" purchase with a number to call, romance bait and miracle cures.
 //!
 //! These mails often carry no link trick and no impersonated brand (a widow's letter from a
 //! free-mail address, authenticated by its provider), so without their story they read as clean.
@@ -22,8 +23,8 @@ static META: SignalMeta = SignalMeta {
         ja: "典型的な詐欺メールの文言: {phrases}",
     },
     explain: Text {
-        en: "The mail tells a story fraudsters reuse ({phrases}): money, winnings, crypto or an inheritance waiting for you, a casino bonus nobody asked for, or a threat to publish recordings unless you pay. Honest senders do not write to strangers this way.",
-        ja: "この文面({phrases})は詐欺で使い回される筋書きです。受け取るべきお金・賞金・暗号資産・遺産がある、頼んでいないカジノのボーナス、支払わなければ映像を公開するという脅しなど。正規の送信者が見知らぬ相手にこうした連絡をすることはありません。",
+        en: "The mail tells a story fraudsters reuse ({phrases}): money, winnings, crypto or an inheritance waiting for you, a casino bonus or prize nobody asked for, a court summons or a held purchase that only a link or a phone call can settle, or a threat to publish recordings unless you pay. Honest senders do not write to strangers this way.",
+        ja: "この文面({phrases})は詐欺で使い回される筋書きです。受け取るべきお金・賞金・暗号資産・遺産がある、頼んでいないカジノのボーナスや景品、リンクや電話でしか解決できない裁判所の呼び出しや保留中の購入、支払わなければ映像を公開するという脅しなど。正規の送信者が見知らぬ相手にこうした連絡をすることはありません。",
     },
 };
 
