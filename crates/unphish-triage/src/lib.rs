@@ -17,6 +17,7 @@ pub mod source;
 pub mod store;
 
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::sync::mpsc::{SyncSender, sync_channel};
 use unphish::Analyzer;
 
@@ -225,8 +226,9 @@ fn analyse_batch(
         .collect()
 }
 
-/// Analysed batches in flight at once: one analysed while the caller stores the one before.
-const IN_FLIGHT: usize = 2;
+/// Batches handed to the pool and not yet stored: the caller stores one while the pool finishes
+/// the next and starts the one after (so no worker idles at a batch's last long message).
+const IN_FLIGHT: usize = 3;
 
 /// Runs triage over `sources` into `store` and reports this run. The run stays incomplete in the
 /// store until the caller has shown the report and calls [`Store::complete_run`].
@@ -278,17 +280,23 @@ pub fn triage(
         let (raw_tx, raw_rx) = sync_channel::<Vec<Result<Item, SourceError>>>(1);
         scope.spawn(move || read_batches(sources, batch_max, batch_bytes, &raw_tx));
         // The pool is fed through a channel of its own so the caller's thread is free to store.
-        let (work_tx, work_rx) = sync_channel::<Vec<Result<Item, SourceError>>>(IN_FLIGHT);
-        let (done_tx, done_rx) = sync_channel::<Vec<Result<Done, String>>>(IN_FLIGHT);
+        // Batches are numbered: each is a job of its own, so they may finish out of order.
+        let (work_tx, work_rx) = sync_channel::<(usize, Vec<Result<Item, SourceError>>)>(IN_FLIGHT);
+        let (done_tx, done_rx) = sync_channel::<(usize, Vec<Result<Done, String>>)>(IN_FLIGHT);
         let pool = &pool;
         scope.spawn(move || {
-            for batch in work_rx {
-                let done =
-                    pool.install(|| analyse_batch(analyzer, batch, not_after, keep_analyses));
-                if done_tx.send(done).is_err() {
-                    return;
+            // One pool job per batch (not one `install` after another): a worker that runs out
+            // of the current batch starts the next instead of waiting for its slowest message.
+            pool.in_place_scope(|s| {
+                for (seq, batch) in work_rx {
+                    let done_tx = done_tx.clone();
+                    s.spawn(move |_| {
+                        let done = analyse_batch(analyzer, batch, not_after, keep_analyses);
+                        // The caller has stopped when this fails: the result is not wanted.
+                        let _ = done_tx.send((seq, done));
+                    });
                 }
-            }
+            });
         });
         let render = |reports: &[&unphish::Report]| -> Vec<Vec<(&'static str, String)>> {
             use rayon::prelude::*;
@@ -301,6 +309,9 @@ pub fn triage(
         };
         let mut in_flight = 0usize;
         let mut raw_open = true;
+        let (mut sent, mut next) = (0usize, 0usize);
+        // Batches analysed ahead of their turn (at most IN_FLIGHT).
+        let mut early: BTreeMap<usize, Vec<Result<Done, String>>> = BTreeMap::new();
         loop {
             // Keep the pool busy: hand it batches until IN_FLIGHT are out.
             while raw_open && in_flight < IN_FLIGHT {
@@ -322,18 +333,27 @@ pub fn triage(
                         m.bytes = Vec::new();
                     }
                 }
-                if work_tx.send(batch).is_err() {
+                if work_tx.send((sent, batch)).is_err() {
                     raw_open = false;
                     break;
                 }
+                sent += 1;
                 in_flight += 1;
             }
             if in_flight == 0 {
                 return Ok(());
             }
-            let Ok(done) = done_rx.recv() else {
-                return Ok(());
+            // Stored in input order: membership depends on what was stored before.
+            let done = loop {
+                if let Some(d) = early.remove(&next) {
+                    break d;
+                }
+                let Ok((seq, d)) = done_rx.recv() else {
+                    return Ok(());
+                };
+                early.insert(seq, d);
             };
+            next += 1;
             in_flight -= 1;
             if stop_after.is_some_and(|n| batches >= n) {
                 stopped = true;

@@ -614,3 +614,38 @@ fn the_digest_language_follows_the_mailbox() {
     let r = run(&mut store, &mbox, None, 8);
     assert_eq!(r.language, "en");
 }
+
+#[test]
+fn parallel_analysis_stores_in_input_order() {
+    // Batches of one on four threads finish out of order; the store must still see them in
+    // mailbox order, so membership, reasons and member order equal a one-thread run's.
+    let dir = tempfile::tempdir().unwrap();
+    let mbox = dir.path().join("inbox.mbox");
+    write_mbox(&mbox, &messages());
+    let stored = |threads: usize| {
+        let mut store = Store::open_in_memory().unwrap();
+        let opts = TriageOptions {
+            threads,
+            batch: 1,
+            ..TriageOptions::default()
+        };
+        let sources = vec![resolve(mbox.to_str().unwrap()).unwrap()];
+        let r = triage(sources, &mut store, &analyzer(), &opts, None, &mut |_| {}).unwrap();
+        let mut out: Vec<(String, Vec<(String, String)>)> = r
+            .campaigns
+            .iter()
+            .map(|c| {
+                let (_, members) = store.campaign(&c.id).unwrap().unwrap();
+                let m = members.into_iter().map(|m| (m.source, m.reason)).collect();
+                (c.id.clone(), m)
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let one = stored(1);
+    assert_eq!(one.len(), 3);
+    for _ in 0..3 {
+        assert_eq!(stored(4), one);
+    }
+}
