@@ -366,6 +366,17 @@ fn rewrite_ascii_tricks(text: &str) -> (String, Vec<Repl>) {
     let mut i = 0;
     while let Some(rest) = bytes.get(i..).filter(|r| !r.is_empty()) {
         let word_start = i == 0 || bytes.get(i - 1).is_none_or(|b| !b.is_ascii_alphanumeric());
+        // Every trick starts with a bracket or backslash, or with `h`/`t` at a word start: any
+        // other byte is passed over at once (this loop reads every byte of every text part).
+        let may_start = match rest.first() {
+            Some(b'[' | b'(' | b'{' | b'\\') => true,
+            Some(b'h' | b'H' | b't' | b'T') => word_start,
+            _ => false,
+        };
+        if !may_start {
+            i += 1;
+            continue;
+        }
         if let Some((len, with)) = ascii_trick_at(rest, word_start) {
             rw.replace(i, i + len, with);
             i += len.max(1);

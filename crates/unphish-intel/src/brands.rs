@@ -14,7 +14,7 @@
 //! its webmail, so it is a KAGOYA alias. A KAGOYA lure with the QUALITIA footer thus mentions
 //! two brands, which is itself a tell (copy-paste footer of another brand).
 
-use crate::text::{CaseMode, DataError, PhraseSet, PhraseSpec, skeleton};
+use crate::text::{CaseMode, DataError, Folded, MATCH_FOLD, PhraseSet, PhraseSpec, skeleton};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -107,6 +107,13 @@ struct Stem {
     generic: bool,
 }
 
+impl Stem {
+    /// Long, distinctive names are matched at one typo (`amazom`, `netfiix`).
+    fn typo_eligible(&self) -> bool {
+        !self.generic && self.name.chars().count() >= 6
+    }
+}
+
 /// The brand database with its compiled matchers.
 #[derive(Debug)]
 pub struct BrandDb {
@@ -120,7 +127,97 @@ pub struct BrandDb {
     /// For each pattern of `domain_ac`: (brand, domain).
     domain_pat: Vec<(usize, String)>,
     stems: Vec<Stem>,
+    /// Which stems a look-alike name can rank against, so a link domain is compared with a
+    /// handful of candidates instead of every brand's every stem.
+    stem_index: StemIndex,
     lure_words: Vec<String>,
+}
+
+/// Lookups from the parts of a candidate name to the stems it could imitate. Every way
+/// [`BrandDb::lookalike_rank`] can rank a stem starts from one of these keys: the stem's name
+/// (exact name, a hyphen token, a brand name glued to a word), its skeleton (letter swaps), the
+/// stem and its one-letter deletions (one typo), or a hyphenated stem (checked always).
+#[derive(Debug, Default)]
+struct StemIndex {
+    by_name: HashMap<String, Vec<usize>>,
+    by_skel: HashMap<String, Vec<usize>>,
+    /// The stem and each copy of it with one char deleted, for stems eligible for typo matching:
+    /// two strings one edit apart (substitution, insertion, deletion, swap of neighbours) always
+    /// share a key after at most one deletion on each side.
+    by_deletion: HashMap<String, Vec<usize>>,
+    hyphenated: Vec<usize>,
+}
+
+/// `s` with the char at each position deleted in turn.
+fn deletions(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.char_indices().map(move |(i, c)| {
+        let mut d = String::with_capacity(s.len());
+        d.push_str(&s[..i]);
+        d.push_str(&s[i + c.len_utf8()..]);
+        d
+    })
+}
+
+impl StemIndex {
+    fn build(stems: &[Stem]) -> StemIndex {
+        let mut ix = StemIndex::default();
+        for (si, st) in stems.iter().enumerate() {
+            ix.by_name.entry(st.name.clone()).or_default().push(si);
+            ix.by_skel.entry(st.skel.clone()).or_default().push(si);
+            if st.name.contains('-') {
+                ix.hyphenated.push(si);
+            }
+            if st.typo_eligible() {
+                ix.by_deletion.entry(st.name.clone()).or_default().push(si);
+                for d in deletions(&st.name) {
+                    ix.by_deletion.entry(d).or_default().push(si);
+                }
+            }
+        }
+        for v in ix
+            .by_name
+            .values_mut()
+            .chain(ix.by_skel.values_mut())
+            .chain(ix.by_deletion.values_mut())
+        {
+            v.dedup();
+        }
+        ix
+    }
+
+    /// Every stem `lookalike_rank` could rank for this name (a superset: each is still checked).
+    fn candidates(
+        &self,
+        name: &str,
+        name_skel: &str,
+        tokens: &[&str],
+        token_skels: &[String],
+    ) -> Vec<usize> {
+        let mut out: Vec<usize> = self.hyphenated.clone();
+        let mut add = |m: &HashMap<String, Vec<usize>>, k: &str| {
+            if let Some(v) = m.get(k) {
+                out.extend_from_slice(v);
+            }
+        };
+        add(&self.by_name, name);
+        add(&self.by_skel, name_skel);
+        add(&self.by_deletion, name);
+        for d in deletions(name) {
+            add(&self.by_deletion, &d);
+        }
+        for (t, sk) in tokens.iter().zip(token_skels) {
+            add(&self.by_skel, sk);
+            // The stem as a whole token, or as the head or tail of a token glued to a word.
+            for (i, _) in t.char_indices() {
+                add(&self.by_name, &t[..i]);
+                add(&self.by_name, &t[i..]);
+            }
+            add(&self.by_name, t);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 impl BrandDb {
@@ -301,6 +398,7 @@ impl BrandDb {
             }
         }
 
+        let stem_index = StemIndex::build(&stems);
         Ok(BrandDb {
             brands: file.brand,
             by_id,
@@ -311,6 +409,7 @@ impl BrandDb {
             domain_ac,
             domain_pat,
             stems,
+            stem_index,
             lure_words: file
                 .lure_words
                 .iter()
@@ -336,8 +435,13 @@ impl BrandDb {
     /// Brand names/aliases mentioned in free text (display name, subject, body, link text, footer).
     /// Whole words for Latin script; `ONLINE` does not mention LINE, `banana` does not mention ANA.
     pub fn find_mentions(&self, text: &str) -> Vec<BrandMention> {
+        self.find_mentions_folded(&Folded::new(text, MATCH_FOLD), text)
+    }
+
+    /// [`find_mentions`](Self::find_mentions) on `text` already folded with [`MATCH_FOLD`].
+    pub fn find_mentions_folded(&self, folded: &Folded, text: &str) -> Vec<BrandMention> {
         self.mentions
-            .find(text)
+            .find_folded(folded, text)
             .into_iter()
             .filter_map(|m| {
                 Some(BrandMention {
@@ -495,6 +599,12 @@ impl BrandDb {
     /// hold country variants, typo at edit distance 1 for names >= 6 chars): returns the brand
     /// and the real domain. Owned and customer-space domains are never look-alikes.
     pub fn lookalike_of(&self, registrable: &str) -> Option<(usize, String)> {
+        self.lookalike_among(registrable, false)
+    }
+
+    /// [`lookalike_of`](Self::lookalike_of), comparing with every stem when `scan_all` (the
+    /// reference the index is tested against) or with the index's candidates.
+    fn lookalike_among(&self, registrable: &str, scan_all: bool) -> Option<(usize, String)> {
         let raw = clean_host(registrable)?;
         let ascii = if raw.is_ascii() {
             raw.clone()
@@ -519,7 +629,16 @@ impl BrandDb {
 
         // (rank, suffix differs, stem index): lower is better.
         let mut best: Option<(u8, bool, usize)> = None;
-        for (si, st) in self.stems.iter().enumerate() {
+        let cands = if scan_all {
+            (0..self.stems.len()).collect()
+        } else {
+            self.stem_index
+                .candidates(name, &name_skel, &tokens, &token_skels)
+        };
+        for si in cands {
+            let Some(st) = self.stems.get(si) else {
+                continue;
+            };
             let Some(rank) =
                 self.lookalike_rank(st, name, suffix, &name_skel, &tokens, &token_skels)
             else {
@@ -591,7 +710,7 @@ impl BrandDb {
             }
         }
         // 3: one typo in a long, distinctive name (amazom, paypai, netfiix).
-        if !st.generic && stem.chars().count() >= 6 && within_one_edit(name, stem) {
+        if st.typo_eligible() && within_one_edit(name, stem) {
             return Some(3);
         }
         None
@@ -709,6 +828,82 @@ fn within_one_edit(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The stem index must give exactly the answers of comparing with every stem, on the kinds
+    /// of names look-alikes are made of.
+    #[test]
+    fn stem_index_agrees_with_full_scan() {
+        let db = BrandDb::embedded();
+        let mut names: Vec<String> = Vec::new();
+        for (i, st) in db.stems.iter().enumerate() {
+            let n = st.name.as_str();
+            let chars: Vec<char> = n.chars().collect();
+            let k = i % chars.len().max(1);
+            let sub: String = chars
+                .iter()
+                .enumerate()
+                .map(|(j, &c)| {
+                    if j == k {
+                        if c == 'x' { 'y' } else { 'x' }
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            let del: String = chars
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != k)
+                .map(|(_, c)| c)
+                .collect();
+            let mut ins = chars.clone();
+            ins.insert(k, 'q');
+            let mut swap = chars.clone();
+            if k + 1 < swap.len() {
+                swap.swap(k, k + 1);
+            }
+            let w = db
+                .lure_words
+                .get(i % db.lure_words.len().max(1))
+                .cloned()
+                .unwrap_or_default();
+            for v in [
+                n.to_string(),
+                sub,
+                del,
+                ins.into_iter().collect(),
+                swap.into_iter().collect(),
+                n.replace('o', "0").replace('l', "1").replace('m', "rn"),
+                n.replacen('a', "\u{430}", 1),
+                format!("{n}{w}"),
+                format!("{w}{n}2"),
+                format!("{n}-{w}"),
+                format!("my-{n}-{w}"),
+                format!("x{n}"),
+            ] {
+                for suffix in ["com", st.suffix.as_str()] {
+                    names.push(format!("{v}.{suffix}"));
+                }
+            }
+        }
+        names.extend(
+            [
+                "example.com",
+                "a.b",
+                "xn--mazon-3ve.com",
+                "amazon-co-jp.top",
+            ]
+            .map(String::from),
+        );
+        let mut hits = 0;
+        for d in &names {
+            let fast = db.lookalike_among(d, false);
+            assert_eq!(fast, db.lookalike_among(d, true), "{d}");
+            hits += usize::from(fast.is_some());
+        }
+        // The variants above are look-alikes by construction: most must be found.
+        assert!(hits > names.len() / 3, "{hits} of {}", names.len());
+    }
 
     #[test]
     fn one_edit() {

@@ -8,7 +8,7 @@
 //! `verify your account within 24 hours`). A lure becomes evidence together with a brand claim and
 //! a link that does not belong to that brand; on its own it is colour.
 
-use crate::text::{CaseMode, DataError, PhraseSet, PhraseSpec};
+use crate::text::{CaseMode, DataError, Folded, MATCH_FOLD, PhraseSet, PhraseSpec};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -117,7 +117,7 @@ impl LureDb {
 
     fn empty() -> LureDb {
         let none = || {
-            PhraseSet::new(&[], false)
+            PhraseSet::new(&[], true)
                 .unwrap_or_else(|_| unreachable!("an empty set always compiles"))
         };
         LureDb {
@@ -221,7 +221,9 @@ impl LureDb {
         }
         Ok(LureDb {
             entries,
-            lures: PhraseSet::new(&lure_specs, false).map_err(err)?,
+            // Folded like brand names (look-alike letters of other scripts read as Latin), so one
+            // fold of a body serves both matchers; `vеrify` with a Cyrillic е is still the lure.
+            lures: PhraseSet::new(&lure_specs, true).map_err(err)?,
             lure_entry,
             tags: PhraseSet::new(&tag_specs, false).map_err(err)?,
             tag_entry,
@@ -231,13 +233,23 @@ impl LureDb {
     /// Lure phrases in free text, in text order, longest phrase first where they overlap
     /// (`アカウントが停止されました` rather than `停止`). Subject tags are not included.
     pub fn scan(&self, text: &str) -> Vec<LureHit> {
-        self.hits(&self.lures, &self.lure_entry, text)
+        self.scan_folded(&Folded::new(text, MATCH_FOLD), text)
+    }
+
+    /// [`scan`](Self::scan) on `text` already folded with [`MATCH_FOLD`].
+    pub fn scan_folded(&self, folded: &Folded, text: &str) -> Vec<LureHit> {
+        self.hits(&self.lures, &self.lure_entry, folded, text)
     }
 
     /// Tags an upstream filter or the sender put on the subject: "[spam]", "***SPAM***",
     /// "[迷惑メール]", "[SUSPECTED SPAM]", "[meiwaku]"...
     pub fn subject_tags(&self, subject: &str) -> Vec<LureHit> {
-        self.hits(&self.tags, &self.tag_entry, subject)
+        self.hits(
+            &self.tags,
+            &self.tag_entry,
+            &Folded::new(subject, MATCH_FOLD),
+            subject,
+        )
     }
 
     /// Number of lure entries and phrases (for `--version`-style data summaries).
@@ -249,8 +261,8 @@ impl LureDb {
         self.entries.is_empty()
     }
 
-    fn hits(&self, set: &PhraseSet, map: &[usize], text: &str) -> Vec<LureHit> {
-        set.find(text)
+    fn hits(&self, set: &PhraseSet, map: &[usize], folded: &Folded, text: &str) -> Vec<LureHit> {
+        set.find_folded(folded, text)
             .into_iter()
             .filter_map(|m| {
                 let e = self.entries.get(*map.get(m.phrase)?)?;

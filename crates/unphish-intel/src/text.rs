@@ -44,67 +44,161 @@ pub struct FoldOptions {
     pub confusables: bool,
 }
 
+/// The folding every shipped phrase set uses: width, whitespace, invisible characters and
+/// look-alike letters of other scripts; ASCII case is left to the matcher.
+pub const MATCH_FOLD: FoldOptions = FoldOptions {
+    lowercase: false,
+    confusables: true,
+};
+
 /// A folded copy of a text with a map from every folded byte back to the source.
+///
+/// Most of a mail's text folds to itself byte for byte (ASCII, kana, kanji), so the map is kept
+/// sparse: only the places where folding changed the length (a whitespace run collapsed, a
+/// full-width letter narrowed, an invisible character dropped, a sound mark joined) are
+/// recorded; between them a folded byte sits at a fixed distance from its source byte.
 #[derive(Debug, Clone)]
 pub struct Folded {
     text: String,
-    /// Source byte where the char that produced folded byte `i` starts.
-    src_start: Vec<u32>,
-    /// Source byte where the char (or run) that produced folded byte `i` ends.
-    src_end: Vec<u32>,
+    opts: FoldOptions,
+    /// Length-changing edits in folded order. For folded bytes inside `f..f + f_len` the source
+    /// is the whole `s..s + s_len`; after an edit, folded and source advance together.
+    edits: Vec<Edit>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Edit {
+    f: u32,
+    f_len: u32,
+    s: u32,
+    s_len: u32,
+}
+
+/// ASCII whitespace as `char::is_whitespace` sees it (TAB, LF, VT, FF, CR, space).
+fn is_ascii_ws(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
 }
 
 impl Folded {
     /// Folds `s` (up to [`MAX_FOLD_BYTES`]) the way [`normalize_for_match`] describes.
     pub fn new(s: &str, opts: FoldOptions) -> Folded {
         let s = truncate_at_char(s, MAX_FOLD_BYTES);
+        let bytes = s.as_bytes();
         let mut out = Folded {
             text: String::with_capacity(s.len()),
-            src_start: Vec::with_capacity(s.len()),
-            src_end: Vec::with_capacity(s.len()),
+            opts,
+            edits: Vec::new(),
         };
-        let mut it = s.char_indices().peekable();
-        // Index in `out` of the collapsed space for the whitespace run being read, if any.
-        let mut ws_run: Option<usize> = None;
-        while let Some((i, c)) = it.next() {
-            let mut end = i + c.len_utf8();
+        let mut i = 0;
+        while i < bytes.len() {
+            // Fast path: a stretch of ASCII that is neither whitespace nor the start of a run
+            // folds byte for byte (lower-cased when asked), with no edit to record.
+            let mut k = i;
+            while let Some(&b) = bytes.get(k) {
+                let single_space = b == b' '
+                    && bytes
+                        .get(k + 1)
+                        .is_none_or(|&n| n < 0x80 && !is_ascii_ws(n));
+                if b >= 0x80 || (is_ascii_ws(b) && !single_space) {
+                    break;
+                }
+                k += 1;
+            }
+            if k > i {
+                let run = s.get(i..k).unwrap_or("");
+                if opts.lowercase {
+                    out.text
+                        .extend(run.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                } else {
+                    out.text.push_str(run);
+                }
+                i = k;
+                continue;
+            }
+            let Some(c) = s.get(i..).and_then(|r| r.chars().next()) else {
+                break;
+            };
+            let clen = c.len_utf8();
             if c.is_whitespace() {
-                match ws_run {
-                    Some(at) => {
-                        if let Some(e) = out.src_end.get_mut(at) {
-                            *e = end as u32;
-                        }
-                    }
-                    None => {
-                        ws_run = Some(out.text.len());
-                        out.push(' ', i, end);
+                // The run is every whitespace char from here, with invisible chars between them;
+                // it ends with its last whitespace char.
+                let mut j = i + clen;
+                let mut run_end = j;
+                while let Some(n) = s.get(j..).and_then(|r| r.chars().next()) {
+                    if n.is_whitespace() {
+                        j += n.len_utf8();
+                        run_end = j;
+                    } else if is_invisible(n) {
+                        j += n.len_utf8();
+                    } else {
+                        break;
                     }
                 }
+                if run_end - i == 1 {
+                    out.text.push(' ');
+                } else {
+                    out.edit(' ', i, run_end);
+                }
+                i = run_end;
                 continue;
             }
             if is_invisible(c) {
+                out.edits.push(Edit {
+                    f: out.text.len() as u32,
+                    f_len: 0,
+                    s: i as u32,
+                    s_len: clen as u32,
+                });
+                i += clen;
                 continue;
             }
-            ws_run = None;
             let mut folded = fold_char(c, opts);
+            let mut end = i + clen;
             // Half-width (U+FF9E/FF9F) and combining (U+3099/309A) sound marks join the kana before.
-            if let Some(&(j, next)) = it.peek()
+            if let Some(next) = s.get(end..).and_then(|r| r.chars().next())
                 && let Some(voiced) = voice_kana(folded, next)
             {
                 folded = voiced;
-                end = j + next.len_utf8();
-                it.next();
+                end += next.len_utf8();
             }
-            out.push(folded, i, end);
+            if end - i == folded.len_utf8() {
+                out.text.push(folded);
+            } else {
+                out.edit(folded, i, end);
+            }
+            i = end;
         }
         out
     }
 
-    fn push(&mut self, c: char, start: usize, end: usize) {
+    fn edit(&mut self, c: char, start: usize, end: usize) {
+        self.edits.push(Edit {
+            f: self.text.len() as u32,
+            f_len: c.len_utf8() as u32,
+            s: start as u32,
+            s_len: (end - start) as u32,
+        });
         self.text.push(c);
-        for _ in 0..c.len_utf8() {
-            self.src_start.push(start as u32);
-            self.src_end.push(end as u32);
+    }
+
+    /// The source (start, end) of the char holding folded byte `i`, for a byte that starts a
+    /// char (`start`) or ends one (`end`).
+    fn source_of(&self, i: usize) -> (usize, usize) {
+        let at = self.edits.partition_point(|e| e.f as usize <= i);
+        let Some(e) = at.checked_sub(1).and_then(|a| self.edits.get(a)) else {
+            return (i, i + 1);
+        };
+        let (f, f_len, s, s_len) = (
+            e.f as usize,
+            e.f_len as usize,
+            e.s as usize,
+            e.s_len as usize,
+        );
+        if i < f + f_len {
+            (s, s + s_len)
+        } else {
+            let src = s + s_len + (i - f - f_len);
+            (src, src + 1)
         }
     }
 
@@ -116,12 +210,14 @@ impl Folded {
     /// The source byte range behind the folded range `start..end` (which must be on char
     /// boundaries of the folded text; anything else yields `None`).
     pub fn source_range(&self, start: usize, end: usize) -> Option<(usize, usize)> {
-        if start >= end {
+        if start >= end
+            || end > self.text.len()
+            || !self.text.is_char_boundary(start)
+            || !self.text.is_char_boundary(end)
+        {
             return None;
         }
-        let s = *self.src_start.get(start)? as usize;
-        let e = *self.src_end.get(end - 1)? as usize;
-        Some((s, e))
+        Some((self.source_of(start).0, self.source_of(end - 1).1))
     }
 }
 
@@ -446,7 +542,16 @@ impl PhraseSet {
     /// Finds phrases in `text`: whole words for Latin-script phrases, exact case where asked,
     /// longest match first, no two hits overlapping, in text order, at most [`MAX_HITS`].
     pub fn find(&self, text: &str) -> Vec<PhraseMatch> {
-        let folded = Folded::new(text, self.opts);
+        self.find_folded(&Folded::new(text, self.opts), text)
+    }
+
+    /// [`find`](Self::find) on a text already folded (with [`MATCH_FOLD`], as every shipped set
+    /// is), so one fold of a long body serves both the brand and the lure matcher. A text folded
+    /// with other options is folded again.
+    pub fn find_folded(&self, folded: &Folded, text: &str) -> Vec<PhraseMatch> {
+        if folded.opts != self.opts {
+            return self.find(text);
+        }
         let hay = folded.as_str();
         let mut cands: Vec<(usize, usize, usize)> = Vec::new();
         for m in self.ac.find_overlapping_iter(hay).take(MAX_CANDIDATES) {
@@ -525,6 +630,114 @@ mod tests {
             "paypal itau"
         );
         assert_eq!(normalize_for_match("カ\u{3099}"), "ガ");
+    }
+
+    /// The straightforward folding (one map entry per folded byte), kept as the reference the
+    /// sparse map is checked against.
+    fn reference_fold(s: &str, opts: FoldOptions) -> (String, Vec<usize>, Vec<usize>) {
+        let (mut text, mut st, mut en) = (String::new(), Vec::new(), Vec::new());
+        let push = |text: &mut String, st: &mut Vec<usize>, en: &mut Vec<usize>, c: char, a, b| {
+            text.push(c);
+            for _ in 0..c.len_utf8() {
+                st.push(a);
+                en.push(b);
+            }
+        };
+        let mut it = s.char_indices().peekable();
+        let mut ws_run: Option<usize> = None;
+        while let Some((i, c)) = it.next() {
+            let mut end = i + c.len_utf8();
+            if c.is_whitespace() {
+                match ws_run {
+                    Some(at) => en[at] = end,
+                    None => {
+                        ws_run = Some(text.len());
+                        push(&mut text, &mut st, &mut en, ' ', i, end);
+                    }
+                }
+                continue;
+            }
+            if is_invisible(c) {
+                continue;
+            }
+            ws_run = None;
+            let mut folded = fold_char(c, opts);
+            if let Some(&(j, next)) = it.peek()
+                && let Some(voiced) = voice_kana(folded, next)
+            {
+                folded = voiced;
+                end = j + next.len_utf8();
+                it.next();
+            }
+            push(&mut text, &mut st, &mut en, folded, i, end);
+        }
+        (text, st, en)
+    }
+
+    #[test]
+    fn sparse_map_agrees_with_reference() {
+        const PIECES: &[&str] = &[
+            "a",
+            "Z",
+            "Pay",
+            " ",
+            "  ",
+            "\n",
+            "\r\n",
+            "\t ",
+            "\u{3000}",
+            "\u{200b}",
+            "\u{feff}",
+            "ＪＣＢ",
+            "ｱ",
+            "ｶ",
+            "ﾞ",
+            "ﾟ",
+            "ﾊ",
+            "カ",
+            "\u{3099}",
+            "é",
+            "Ü",
+            "а",
+            "Ο",
+            "漢字",
+            "。",
+            "!",
+            "\u{85}",
+            "\u{a0}",
+            "x\u{200b} ",
+            "\u{2028}",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % n
+        };
+        for round in 0..3000 {
+            let len = next(12);
+            let src: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
+            let opts = FoldOptions {
+                lowercase: round % 2 == 0,
+                confusables: round % 3 == 0,
+            };
+            let (text, st, en) = reference_fold(&src, opts);
+            let f = Folded::new(&src, opts);
+            assert_eq!(f.as_str(), text, "{src:?}");
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&b| text.is_char_boundary(b))
+                .collect();
+            for (x, &a) in bounds.iter().enumerate() {
+                for &b in &bounds[x + 1..] {
+                    assert_eq!(
+                        f.source_range(a, b),
+                        Some((st[a], en[b - 1])),
+                        "{src:?} {a}..{b}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

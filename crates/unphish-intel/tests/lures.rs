@@ -242,3 +242,27 @@ fn survey_lures_in_file() {
         println!("{n:6} {id}");
     }
 }
+
+#[test]
+fn lures_written_with_letters_of_other_scripts_still_match() {
+    // "pаssword" with a Cyrillic а, "pass\u{200b}word" split by a zero-width space: the lure
+    // reads the same to the victim and must match the same, quoted as the mail wrote it.
+    for text in [
+        "Your p\u{430}ssword was changed.",
+        "Your pass\u{200b}word was changed.",
+    ] {
+        let hits = db().scan(text);
+        assert_eq!(hits.len(), 1, "{text:?}");
+        assert_eq!(hits[0].category, LureCategory::Credential);
+        assert!(
+            hits[0].phrase.starts_with('p') && hits[0].phrase.ends_with('d'),
+            "{:?}",
+            hits[0].phrase
+        );
+    }
+    // Near-miss: Cyrillic text that only shares letters with a lure word is not that word.
+    assert!(
+        ids("Ваш пароль").is_empty() || !ids("Ваш пароль").iter().any(|i| i.contains("password"))
+    );
+    assert!(db().scan("Your passport was changed.").is_empty());
+}

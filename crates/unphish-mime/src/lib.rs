@@ -224,22 +224,25 @@ pub fn parse<'a>(raw: &'a [u8], limits: &Limits) -> Parsed<'a> {
 /// parts would cost gigabytes. Lines that merely look like delimiters (a `-- ` signature, a
 /// dashed rule) count too, which only matters far past any real message.
 fn boundary_cut(input: &[u8], max: usize) -> Option<usize> {
-    let mut seen = 0usize;
-    let mut pos = 0usize;
-    while pos < input.len() {
-        if input.get(pos..pos + 2) == Some(b"--") {
-            seen += 1;
-            if seen > max {
-                return Some(pos);
-            }
-        }
-        pos = input
-            .get(pos..)?
-            .iter()
-            .position(|&b| b == b'\n')
-            .map(|nl| pos + nl + 1)?;
-    }
-    None
+    // `--` at the very start, then after every newline; memmem finds them at memory speed, which
+    // matters because this pass reads every byte of every message.
+    let starts = input
+        .starts_with(b"--")
+        .then_some(0)
+        .into_iter()
+        .chain(memchr::memmem::find_iter(input, b"\n--").map(|p| p + 1));
+    starts
+        .enumerate()
+        .find(|&(seen, _)| seen >= max)
+        .map(|(_, pos)| pos)
+}
+
+/// The end of the line starting at `pos` (after its `\n`, or the end of the input).
+fn line_end(input: &[u8], pos: usize) -> usize {
+    input
+        .get(pos..)
+        .and_then(|rest| memchr::memchr(b'\n', rest))
+        .map_or(input.len(), |nl| pos + nl + 1)
 }
 
 /// The top-level header: everything before the first empty line.
@@ -247,11 +250,17 @@ fn header_block(input: &[u8]) -> &[u8] {
     if input.starts_with(b"\n") || input.starts_with(b"\r\n") {
         return &[];
     }
-    let end = input
-        .windows(2)
-        .position(|w| w == b"\n\n")
+    let lf = memchr::memmem::find(input, b"\n\n");
+    // A CRLF blank line can only end the header before the first LF one.
+    let crlf = memchr::memmem::find(
+        input
+            .get(..lf.map_or(input.len(), |p| p + 2))
+            .unwrap_or(input),
+        b"\n\r\n",
+    );
+    let end = lf
         .into_iter()
-        .chain(input.windows(3).position(|w| w == b"\n\r\n"))
+        .chain(crlf)
         .min()
         .map_or(input.len(), |p| p + 1);
     input.get(..end).unwrap_or(input)
@@ -300,10 +309,7 @@ fn content_type_fields(input: &[u8], mut f: impl FnMut(usize, bool)) {
     let mut pos = 0usize;
     let mut field: Option<(usize, bool)> = None;
     while pos < input.len() {
-        let end = input
-            .get(pos..)
-            .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
-            .map_or(input.len(), |nl| pos + nl + 1);
+        let end = line_end(input, pos);
         let line = input.get(pos..end).unwrap_or_default();
         let continuation = matches!(line.first(), Some(b' ' | b'\t'));
         if !continuation && let Some((start, nests)) = field.take() {
@@ -403,11 +409,7 @@ fn screen_header(input: &[u8], limits: &Limits, defects: &mut Vec<Defect>) -> Op
         }
     };
     while pos < input.len() {
-        let rest = input.get(pos..).unwrap_or_default();
-        let end = rest
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(input.len(), |nl| pos + nl + 1);
+        let end = line_end(input, pos);
         let line = input.get(pos..end).unwrap_or_default();
         if line == b"\n" || line == b"\r\n" {
             body_start = pos;

@@ -116,57 +116,46 @@ fn location_parts(loc: &Location) -> (String, String) {
     }
 }
 
-/// Replaces `needle` in `hay` only where it stands as a whole host or address: not glued to a
-/// longer name (`mail.example.com` must not turn `example.com` half-defanged) or number.
-fn replace_token(hay: &str, needle: &str, with: &str) -> String {
-    if needle.is_empty() || !hay.contains(needle) {
-        return hay.to_string();
-    }
+/// Whether a host or address found at `start..end` of `hay` stands alone, not as part of a
+/// longer name (`evil.com` in `notevil.com` or `evil.com.cn` is not that host).
+fn token_alone(hay: &str, start: usize, end: usize) -> bool {
     let glued = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
-    let mut out = String::with_capacity(hay.len() + 16);
-    let mut last = 0;
-    for (pos, _) in hay.match_indices(needle) {
-        if pos < last {
-            continue;
-        }
-        let before = hay[..pos].chars().next_back();
-        let mut after = hay[pos + needle.len()..].chars();
-        let next = after.next();
-        let ok_before = !before.is_some_and(|c| glued(c) || c == '.');
-        // A following dot is fine at the end of a sentence, not when a longer name continues.
-        let ok_after = match next {
-            Some('.') => !after.next().is_some_and(glued),
-            Some(c) => !glued(c),
-            None => true,
-        };
-        if ok_before && ok_after {
-            out.push_str(&hay[last..pos]);
-            out.push_str(with);
-            last = pos + needle.len();
-        }
-    }
-    out.push_str(&hay[last..]);
-    out
+    let before = hay.get(..start).and_then(|h| h.chars().next_back());
+    let mut after = hay.get(end..).map(str::chars).into_iter().flatten();
+    let ok_before = !before.is_some_and(|c| glued(c) || c == '.');
+    // A following dot is fine at the end of a sentence, not when a longer name continues.
+    let ok_after = match after.next() {
+        Some('.') => !after.next().is_some_and(glued),
+        Some(c) => !glued(c),
+        None => true,
+    };
+    ok_before && ok_after
 }
 
 /// Defangs the attacker's URLs, link hosts and origin address inside a quote or a sentence, so
 /// a published report has nothing clickable. Hosts of a brand's own site stay as they are.
 ///
 /// Built once per report: the needles (each distinct URL, its masked form, each non-brand host,
-/// the origin address and name) are collected and deduplicated up front, because a report defangs
-/// dozens of strings and a message can carry hundreds of links.
+/// the origin address and name) are collected and deduplicated up front, because a report
+/// defangs dozens of strings and a message can carry hundreds of links.
 struct Defanger {
-    urls: Vec<(String, String)>,
-    tokens: Vec<(String, String)>,
+    /// (needle, its finder, replacement, whether it is a host or address that must stand alone).
+    needles: Vec<Needle>,
+}
+
+struct Needle {
+    text: String,
+    finder: memchr::memmem::Finder<'static>,
+    with: String,
+    token: bool,
 }
 
 impl Defanger {
     fn new(ev: &Evidence, en: &Enrichment, mk: &Masker) -> Defanger {
-        let mut urls: Vec<(String, String)> = Vec::new();
-        let mut tokens: Vec<(String, String)> = Vec::new();
-        let push = |v: &mut Vec<(String, String)>, needle: &str, with: String| {
-            if !v.iter().any(|(n, _)| n == needle) {
-                v.push((needle.to_string(), with));
+        let mut needles: Vec<(String, String, bool)> = Vec::new();
+        let mut push = |needle: &str, with: String, token: bool| {
+            if !needle.is_empty() && !needles.iter().any(|(n, _, _)| n == needle) {
+                needles.push((needle.to_string(), with, token));
             }
         };
         for l in ev.links.iter().take(200) {
@@ -174,7 +163,7 @@ impl Defanger {
                 let masked = mk.apply(u);
                 for cand in [u.as_str(), masked.as_str()] {
                     if cand.len() > 3 {
-                        push(&mut urls, cand, defang_url(cand));
+                        push(cand, defang_url(cand), false);
                     }
                 }
             }
@@ -184,32 +173,67 @@ impl Defanger {
                 continue;
             }
             for h in [&l.host, &l.host_unicode].into_iter().flatten() {
-                push(&mut tokens, h, defang_host(h));
+                push(h, defang_host(h), true);
             }
         }
         if let Some(o) = &ev.origin {
             if let Some(ip) = o.ip {
                 let s = ip.to_string();
                 let d = defang_host(&s);
-                push(&mut tokens, &s, d);
+                push(&s, d, true);
             }
             if let Some(r) = &o.rdns {
-                push(&mut tokens, r, defang_host(r));
+                push(r, defang_host(r), true);
             }
         }
-        Defanger { urls, tokens }
+        // Searchers are built once per report (the costly part of a substring search) and
+        // reused on every string; a needle that defangs to itself needs no search.
+        let needles = needles
+            .into_iter()
+            .filter(|(n, with, _)| n != with)
+            .map(|(text, with, token)| Needle {
+                finder: memchr::memmem::Finder::new(text.as_bytes()).into_owned(),
+                text,
+                with,
+                token,
+            })
+            .collect();
+        Defanger { needles }
     }
 
+    /// Replaces every needle in `q`: where matches overlap, the leftmost wins, then the longest
+    /// (a whole URL over the host at its start).
     fn apply(&self, q: &str) -> String {
-        let mut out = q.to_string();
-        for (needle, with) in &self.urls {
-            if out.contains(needle.as_str()) {
-                out = out.replace(needle.as_str(), with);
+        let mut found: Vec<(usize, usize, usize)> = Vec::new();
+        for (ni, n) in self.needles.iter().enumerate() {
+            if n.text.len() > q.len() {
+                continue;
+            }
+            for start in n.finder.find_iter(q.as_bytes()) {
+                let end = start + n.text.len();
+                if !n.token || token_alone(q, start, end) {
+                    found.push((start, end, ni));
+                }
             }
         }
-        for (needle, with) in &self.tokens {
-            out = replace_token(&out, needle, with);
+        if found.is_empty() {
+            return q.to_string();
         }
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        let mut out = String::with_capacity(q.len() + 16);
+        let mut last = 0;
+        for (start, end, ni) in found {
+            if start < last {
+                continue;
+            }
+            let Some(n) = self.needles.get(ni) else {
+                continue;
+            };
+            out.push_str(q.get(last..start).unwrap_or(""));
+            out.push_str(&n.with);
+            last = end;
+        }
+        out.push_str(q.get(last..).unwrap_or(""));
         out
     }
 

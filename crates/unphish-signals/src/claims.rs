@@ -9,6 +9,7 @@ use serde::Serialize;
 use unphish_evidence::{AuthResult, Evidence, Location};
 use unphish_intel::brands::BrandDb;
 use unphish_intel::lures::{LureDb, LureHit};
+use unphish_intel::text::{Folded, MATCH_FOLD};
 
 /// Where a brand claim was found.
 #[derive(Debug, Clone, Serialize)]
@@ -322,7 +323,9 @@ pub fn derive(ev: &Evidence, en: &Enrichment, brands: &BrandDb, lures: &LureDb) 
     for body in &ev.bodies {
         let text = &body.text[..floor_boundary(&body.text, BODY_SCAN_BYTES)];
         let loc = Location::Part { index: body.part };
-        for mention in brands.find_mentions(text) {
+        // One fold of the body serves both matchers: folding is most of their cost.
+        let folded = Folded::new(text, MATCH_FOLD);
+        for mention in brands.find_mentions_folded(&folded, text) {
             let ctx = context_of(text, mention.start, mention.end);
             let lower = ctx.to_lowercase();
             let footer = ctx.contains('©')
@@ -339,7 +342,7 @@ pub fn derive(ev: &Evidence, en: &Enrichment, brands: &BrandDb, lures: &LureDb) 
                 },
             );
         }
-        for hit in lures.scan(text) {
+        for hit in lures.scan_folded(&folded, text) {
             let ctx = context_of(text, hit.start, hit.end);
             if lure_found.len() < 64 {
                 lure_found.push(LureFound {
