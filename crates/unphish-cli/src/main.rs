@@ -10,6 +10,9 @@ mod triage;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// unphish dissects suspicious e-mail the way an analyst does by hand: where it really came from,
 /// who it pretends to be, where its links lead, and why it is (or is not) a fraud. Offline.
 #[derive(Parser, Debug)]

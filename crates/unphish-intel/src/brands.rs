@@ -617,7 +617,13 @@ impl BrandDb {
             return None;
         }
         // Compare the Unicode form so that `xn--mazon-3ve.com` (Cyrillic а) reads as `аmazon`.
-        let (uni, _) = idna::domain_to_unicode(&reg);
+        // Only an `xn--` label has another Unicode form; decoding costs more than the rest of
+        // the check, and this runs for every link domain.
+        let uni = if reg.contains("xn--") {
+            idna::domain_to_unicode(&reg).0
+        } else {
+            reg.clone()
+        };
         let (name, suffix) = uni.split_once('.')?;
         if name.is_empty() {
             return None;
