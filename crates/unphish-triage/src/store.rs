@@ -1209,4 +1209,94 @@ mod tests {
         let run = store.begin_run("inbox", Some(1_700_000_000)).unwrap();
         assert_eq!(run, 2);
     }
+
+    fn msg(hash: &str, keys: &[String]) -> (String, Fingerprint) {
+        let mut keys = keys.to_vec();
+        keys.sort();
+        keys.dedup();
+        (
+            format!("inbox#{hash}"),
+            Fingerprint {
+                hash: hash.to_string(),
+                verdict: "phishing".into(),
+                link_domains: vec!["evil.example".into()],
+                subject_template: Some("Your account #".into()),
+                keys,
+                ..Fingerprint::default()
+            },
+        )
+    }
+
+    fn count(store: &Store, sql: &str) -> i64 {
+        store.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn batches_wider_than_one_statement_count_every_message_once() {
+        let mut store = Store::open_in_memory().unwrap();
+        let run = store.begin_run("inbox", None).unwrap();
+        // 70 distinct messages: three IN lookups and three run_messages inserts, the last padded.
+        let first: Vec<_> = (0..70).map(|i| msg(&format!("h{i:03}"), &[])).collect();
+        let s = store.ingest(run, &first).unwrap();
+        assert_eq!((s.messages, s.new_messages, s.duplicates), (70, 70, 0));
+        // A copy inside the batch, copies of earlier batches, and 40 new ones.
+        let mut second: Vec<_> = (60..110).map(|i| msg(&format!("h{i:03}"), &[])).collect();
+        second.push(msg("h100", &[]));
+        let s = store.ingest(run, &second).unwrap();
+        assert_eq!((s.messages, s.new_messages, s.duplicates), (40, 40, 11));
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM messages"), 110);
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM run_messages"), 110);
+        assert_eq!(
+            count(&store, "SELECT COUNT(DISTINCT seq) FROM messages"),
+            110
+        );
+        assert_eq!(count(&store, "SELECT MAX(seq) FROM messages"), 110);
+        let known = store
+            .known(&[Some("h000"), None, Some("nope"), Some("h109")])
+            .unwrap();
+        assert_eq!(known, vec![true, false, false, true]);
+        // The next run reads them again: read, not new, not duplicates.
+        store.complete_run(run).unwrap();
+        let run2 = store.begin_run("inbox", None).unwrap();
+        let s = store.ingest(run2, &first).unwrap();
+        assert_eq!((s.messages, s.new_messages, s.duplicates), (70, 0, 0));
+    }
+
+    #[test]
+    fn a_key_past_the_first_lookup_statement_still_groups() {
+        let mut store = Store::open_in_memory().unwrap();
+        let run = store.begin_run("inbox", None).unwrap();
+        // 40 keys: more than one statement's worth, both for the insert and the lookup.
+        let mut many: Vec<String> = (0..39).map(|i| format!("dom:d{i:02}.example")).collect();
+        many.push("url:is.gd/zz9".into());
+        let a = msg("a1", &many);
+        // Shares only the short link, which sorts after every other key of the first.
+        let b = msg(
+            "b1",
+            &["url:is.gd/zz9".to_string(), "asn:64500".to_string()],
+        );
+        store.ingest(run, &[a]).unwrap();
+        store.ingest(run, &[b]).unwrap();
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM campaign_keys"), 41);
+        assert_eq!(
+            count(&store, "SELECT COUNT(DISTINCT campaign) FROM messages"),
+            1
+        );
+        assert_eq!(count(&store, "SELECT size FROM campaigns"), 2);
+        // Indicators were counted once per member, each in one upsert.
+        assert_eq!(
+            count(
+                &store,
+                "SELECT n FROM campaign_indicators WHERE kind = 'link_domain' AND value = 'evil.example'"
+            ),
+            2
+        );
+        let (c, members) = store.campaign("C-a1").unwrap().unwrap();
+        assert_eq!(members.len(), 2);
+        assert!(
+            c.reasons.iter().any(|r| r.value.contains("is.gd/zz9")),
+            "{:?}",
+            c.reasons
+        );
+    }
 }
