@@ -106,23 +106,32 @@ fn defect(code: &str, detail: String) -> Defect {
 fn unfold(bytes: &[u8]) -> String {
     let bytes = bytes.get(..MAX_FIELD_BYTES).unwrap_or(bytes);
     let text = String::from_utf8_lossy(bytes);
-    let mut out = String::with_capacity(text.len());
+    // Byte by byte: line breaks and indentation are ASCII, so dropping or replacing them keeps
+    // every other (possibly multi-byte) character intact.
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.chars() {
-        if c == '\r' || c == '\n' {
+    for &b in text.as_bytes() {
+        if b == b'\r' || b == b'\n' {
             pending_space = true;
-        } else if pending_space && (c == ' ' || c == '\t') {
+        } else if pending_space && (b == b' ' || b == b'\t') {
             // Swallow the indentation of a continuation line.
         } else {
             if pending_space && !out.is_empty() {
-                out.push(' ');
+                out.push(b' ');
             }
             pending_space = false;
-            out.push(c);
+            out.push(b);
         }
     }
     // Truncating at MAX_FIELD_BYTES may split a UTF-8 sequence; from_utf8_lossy made it U+FFFD.
-    out.trim().to_string()
+    let out = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let trimmed = out.trim();
+    if trimmed.len() == out.len() {
+        out
+    } else {
+        trimmed.to_string()
+    }
 }
 
 fn host_text(host: &Host<'_>) -> String {

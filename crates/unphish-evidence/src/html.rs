@@ -507,10 +507,20 @@ impl Scanner {
         // Word by word rather than character by character: the same result, a fraction of the
         // work, which matters because text is most of a body.
         let mut word = None;
-        for (i, c) in text.char_indices() {
-            let blank = c.is_whitespace();
-            if !blank && !is_invisible(c) {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            // ASCII is decided from the byte (never invisible; whitespace as `char::is_whitespace`
+            // sees it), the rest from the char.
+            let (blank, invisible, len) = if b < 0x80 {
+                (matches!(b, b'\t'..=b'\r' | b' '), false, 1)
+            } else {
+                let c = text.get(i..).and_then(|r| r.chars().next()).unwrap_or(' ');
+                (c.is_whitespace(), is_invisible(c), c.len_utf8())
+            };
+            if !blank && !invisible {
                 word.get_or_insert(i);
+                i += len;
                 continue;
             }
             if let Some(start) = word.take() {
@@ -522,6 +532,7 @@ impl Scanner {
                 // Dropped without a gap: it exists to split a word that filters look for.
                 self.stats.hidden_chars += 1;
             }
+            i += len;
         }
         if let Some(start) = word {
             self.word(text.get(start..).unwrap_or(""), hidden);
