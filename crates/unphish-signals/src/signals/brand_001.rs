@@ -66,7 +66,51 @@ fn is_personal_name(
         .and_then(|a| a.rsplit_once('@'))
         .map(|(l, _)| l.to_ascii_lowercase())
         .unwrap_or_default();
-    !local.is_empty() && local.contains(&s.matched.to_ascii_lowercase())
+    if local.is_empty() {
+        return false;
+    }
+    if local.contains(&s.matched.to_ascii_lowercase()) {
+        return true;
+    }
+    // "Chase Morgan" <cmorgan@…>: mailboxes made of an initial and the surname carry the other
+    // word of the name instead. The other word must be a name, not a service word: "Chase Bank"
+    // <bank@…> and "Apple Support" <support@…> stay claims to be the brand.
+    let name = cx
+        .evidence
+        .identity
+        .from
+        .as_ref()
+        .and_then(|m| m.display_name.as_deref())
+        .unwrap_or_default();
+    let words: Vec<&str> = name.split_whitespace().take(8).collect();
+    if words.len() < 2 || words.len() > 3 || !words.iter().any(|w| *w == s.matched) {
+        return false;
+    }
+    words.iter().filter(|w| **w != s.matched).all(|w| {
+        let lw = w.to_ascii_lowercase();
+        w.len() >= 3
+            && w.chars().all(|c| c.is_ascii_alphabetic())
+            && w.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && !SERVICE_WORDS.split_whitespace().any(|sw| sw == lw)
+            && local.contains(&lw)
+    })
+}
+
+/// Words that make a brand name a department or service, never a surname.
+const SERVICE_WORDS: &str = "bank banking card cards support service services security team \
+    alert alerts online account accounts billing help info notice notification payment payments \
+    pay customer care mail store shop official center centre admin verify wallet rewards desk";
+
+/// Platforms that sites run on or take payments through: a site names the software in its own
+/// senders (self-hosted WordPress writes as "WordPress" <wordpress@the-site> by default, shops say
+/// they are a "Shopify Store", marketplaces "Payments (Stripe)"). From the site's own
+/// authenticated domain, that is a description, not a claim to be the platform.
+const PLATFORM_BRANDS: &[&str] = &["WordPress", "Shopify", "Stripe"];
+
+/// The sender authenticates as its own domain and the platform is named only in the sender name
+/// or mailbox (a copied copyright footer of the platform is still a kit's disguise).
+fn is_site_naming_its_platform(cx: &Context<'_>, b: &unphish_intel::brands::Brand) -> bool {
+    PLATFORM_BRANDS.contains(&b.id.as_str()) && cx.claims.auth.aligned_pass
 }
 
 impl Signal for BrandImpersonation {
@@ -79,11 +123,13 @@ impl Signal for BrandImpersonation {
                 continue;
             }
             let b = cx.brands.get(c.brand);
+            let platform = is_site_naming_its_platform(cx, b);
             let strong: Vec<_> = c
                 .sources
                 .iter()
                 .filter(|s| matches!(s.field, "display_name" | "footer" | "from_address"))
                 .filter(|s| !is_personal_name(cx, b, s))
+                .filter(|s| !(platform && s.field != "footer"))
                 .collect();
             if strong.is_empty() {
                 continue;
