@@ -13,7 +13,6 @@ use crate::fingerprint::{Fingerprint, KeyKind};
 use crate::minhash;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use unphish::Report;
 
@@ -291,10 +290,8 @@ impl Store {
     fn init(conn: Connection) -> Result<Store, StoreError> {
         // Every statement of the ingest path is prepared once per connection: compiling SQL
         // for each message cost more than running it. The default cache (16) is smaller than
-        // the set of statements a batch and the digest use together, and the multi-row
-        // statements come in a few dozen shapes (one per row count of a key lookup or
-        // indicator upsert).
-        conn.set_prepared_statement_cache_capacity(128);
+        // the set of statements a batch and the digest use together.
+        conn.set_prepared_statement_cache_capacity(48);
         // With a bound LIMIT (or other planner-visible parameter) SQLite re-prepares a cached
         // statement on every new binding so the plan can follow the value (STAT4 builds, as
         // rusqlite's bundled one): the grouping lookups recompiled per key. A stable plan is
@@ -392,31 +389,28 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut founders: Vec<(String, &Report)> = Vec::new();
         let mut stats = BatchStats::default();
-        // Two lookups for the whole batch instead of two statements per message: which hashes
-        // this run has read already (an earlier batch) and which the store has at all.
-        let hashes: Vec<&str> = batch.iter().map(|(_, fp)| fp.hash.as_str()).collect();
-        let in_run = hashes_in(&tx, "run_messages", Some(run), &hashes)?;
-        let stored = hashes_in(&tx, "messages", None, &hashes)?;
-        let mut read: BTreeSet<&str> = BTreeSet::new();
-        let mut seqs = Seqs::next(&tx)?;
         for (source, fp) in batch {
-            let h = fp.hash.as_str();
-            if in_run.contains(h) || !read.insert(h) {
+            let fresh = tx
+                .prepare_cached(
+                    "INSERT INTO run_messages (run, hash) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                )?
+                .execute(params![run, fp.hash])?;
+            if fresh == 0 {
                 stats.duplicates += 1;
                 continue;
             }
             stats.messages += 1;
-            if stored.contains(h) {
+            if tx
+                .prepare_cached("SELECT 1 FROM messages WHERE hash = ?1")?
+                .exists([&fp.hash])?
+            {
                 continue;
             }
             stats.new_messages += 1;
-            if let (Some(id), Some(report)) =
-                (add_message(&tx, run, source, fp, &mut seqs)?, &fp.report)
-            {
+            if let (Some(id), Some(report)) = (add_message(&tx, run, source, fp)?, &fp.report) {
                 founders.push((id, report));
             }
         }
-        insert_run_messages(&tx, run, &read)?;
         if !founders.is_empty() {
             // The digest shows a new campaign with its founder's full analysis; the raw mail is
             // not kept, so the analysis is rendered now, in both languages.
@@ -437,12 +431,17 @@ impl Store {
 
     /// Which of these message hashes the store already has.
     pub fn known(&self, hashes: &[Option<&str>]) -> Result<Vec<bool>, StoreError> {
-        let some: Vec<&str> = hashes.iter().flatten().copied().collect();
-        let stored = hashes_in(&self.conn, "messages", None, &some)?;
-        Ok(hashes
-            .iter()
-            .map(|h| h.is_some_and(|h| stored.contains(h)))
-            .collect())
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM messages WHERE hash = ?1")?;
+        let mut out = Vec::with_capacity(hashes.len());
+        for h in hashes {
+            out.push(match h {
+                Some(h) => stmt.exists([h])?,
+                None => false,
+            });
+        }
+        Ok(out)
     }
 
     /// Campaigns with a member read in `run`: new ones first, then by size.
@@ -678,62 +677,6 @@ fn describe(key: &str) -> String {
     }
 }
 
-/// Rows of one grouping key: (campaign, its member's MinHash sketch and token count for a body
-/// band).
-type KeyRows = Vec<(String, Option<String>, Option<i64>)>;
-
-/// The campaigns each of `keys` is stored with, at most [`KEY_ROWS`] per key, in one compound
-/// query per [`ROWS_PER_STATEMENT`] keys instead of one query per key. Each key keeps its own
-/// `LIMIT` (a subquery per key: plain SQL that PostgreSQL runs as well). Only a body band needs
-/// the other message's sketch; the other keys name a campaign alone and skip the join. Body
-/// bands go first, so a statement's shape is just (bands, other keys) and few shapes exist.
-fn key_rows<'k>(
-    tx: &rusqlite::Transaction<'_>,
-    keys: &'k [String],
-) -> Result<BTreeMap<&'k str, KeyRows>, StoreError> {
-    let mut ordered: Vec<(&str, bool)> = keys
-        .iter()
-        .filter_map(|k| Some((k.as_str(), KeyKind::from_key(k)? == KeyKind::BodyBand)))
-        .collect();
-    ordered.sort_by_key(|(_, band)| !band);
-    let mut out: BTreeMap<&str, KeyRows> = BTreeMap::new();
-    for chunk in ordered.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = String::new();
-        for (i, (_, band)) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(" UNION ALL ");
-            }
-            let p = i + 1;
-            if *band {
-                sql.push_str(&format!(
-                    "SELECT * FROM (SELECT k.key, k.campaign, m.sketch, m.sketch_tokens
-                     FROM campaign_keys k JOIN messages m ON m.hash = k.message
-                     WHERE k.key = ?{p} LIMIT {KEY_ROWS}) AS t{p}"
-                ));
-            } else {
-                sql.push_str(&format!(
-                    "SELECT * FROM (SELECT key, campaign, CAST(NULL AS TEXT), CAST(NULL AS BIGINT)
-                     FROM campaign_keys WHERE key = ?{p} LIMIT {KEY_ROWS}) AS t{p}"
-                ));
-            }
-        }
-        let mut stmt = tx.prepare_cached(&sql)?;
-        let args = chunk.iter().map(|(k, _)| *k);
-        let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
-        while let Some(r) = rows.next()? {
-            let key: String = r.get(0)?;
-            // The key as the caller holds it, so the map borrows instead of copying.
-            let Some((k, _)) = chunk.iter().find(|(k, _)| *k == key) else {
-                continue;
-            };
-            out.entry(k)
-                .or_default()
-                .push((r.get(1)?, r.get(2)?, r.get(3)?));
-        }
-    }
-    Ok(out)
-}
-
 /// Finds the campaign a new message belongs to, if any. Strong evidence (the same short link or
 /// shared-service page, the same body, or a long near-identical body) suffices alone. An
 /// attacker's link domain or hosted site is strong only with the same lure or brand, or with
@@ -748,12 +691,28 @@ fn find_campaign(
     let mut cands: Vec<Candidate> = Vec::new();
     // (campaign, similarity in percent, near-identical and long)
     let mut body_hits: Vec<(String, u32, bool)> = Vec::new();
-    let mut found = key_rows(tx, &fp.keys)?;
+    // Only a body band needs the other message's sketch; the other keys name a campaign alone
+    // and skip the join (most keys of a message are not body bands).
+    let mut with_sketch = tx.prepare_cached(
+        "SELECT k.campaign, m.sketch, m.sketch_tokens FROM campaign_keys k
+         JOIN messages m ON m.hash = k.message WHERE k.key = ?1 LIMIT ?2",
+    )?;
+    let mut campaigns_of = tx
+        .prepare_cached("SELECT campaign, NULL, NULL FROM campaign_keys WHERE key = ?1 LIMIT ?2")?;
     for key in &fp.keys {
         let Some(kind) = KeyKind::from_key(key) else {
             continue;
         };
-        let rows = found.remove(key.as_str()).unwrap_or_default();
+        let stmt = if kind == KeyKind::BodyBand {
+            &mut with_sketch
+        } else {
+            &mut campaigns_of
+        };
+        let rows: Vec<(String, Option<String>, Option<i64>)> = stmt
+            .query_map(params![key, KEY_ROWS], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<Result<_, _>>()?;
         if kind == KeyKind::BodyBand {
             let Some(mine) = fp.sketch else { continue };
             for (c, sk, tokens) in rows {
@@ -919,137 +878,17 @@ fn find_campaign(
     Ok(best.map(|b| b.0))
 }
 
-/// Values bound per multi-row statement. Every statement of one kind is given exactly this
-/// many rows (the last one repeated to fill it), so each kind compiles once and stays in the
-/// statement cache; the repeats are harmless (`IN` lists and `ON CONFLICT DO NOTHING`).
-const ROWS_PER_STATEMENT: usize = 32;
-
-/// `?1, ?2, ...` groups of `width` placeholders, `rows` of them, starting at `?first`.
-fn placeholders(rows: usize, width: usize, first: usize) -> String {
-    let mut out = String::new();
-    for r in 0..rows {
-        if r > 0 {
-            out.push_str(", ");
-        }
-        if width > 1 {
-            out.push('(');
-        }
-        for c in 0..width {
-            if c > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(&format!("?{}", first + r * width + c));
-        }
-        if width > 1 {
-            out.push(')');
-        }
-    }
-    out
-}
-
-/// Splits `items` into chunks of exactly [`ROWS_PER_STATEMENT`], the last padded by repeating
-/// its final item.
-fn padded_chunks<T: Copy>(items: &[T]) -> Vec<Vec<T>> {
-    items
-        .chunks(ROWS_PER_STATEMENT)
-        .map(|c| {
-            let mut v = c.to_vec();
-            if let Some(&last) = c.last() {
-                v.resize(ROWS_PER_STATEMENT, last);
-            }
-            v
-        })
-        .collect()
-}
-
-/// Which of `hashes` are in `table` (`messages`, or `run_messages` of `run`): one `IN (...)`
-/// query per [`ROWS_PER_STATEMENT`] hashes.
-fn hashes_in(
-    conn: &Connection,
-    table: &str,
-    run: Option<i64>,
-    hashes: &[&str],
-) -> Result<BTreeSet<String>, StoreError> {
-    let mut found = BTreeSet::new();
-    let (filter, first) = match run {
-        Some(_) => ("run = ?1 AND ", 2),
-        None => ("", 1),
-    };
-    let sql = format!(
-        "SELECT hash FROM {table} WHERE {filter}hash IN ({})",
-        placeholders(ROWS_PER_STATEMENT, 1, first)
-    );
-    for chunk in padded_chunks(hashes) {
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut args: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() + 1);
-        if let Some(r) = &run {
-            args.push(r);
-        }
-        for h in &chunk {
-            args.push(h);
-        }
-        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(0))?;
-        for h in rows {
-            found.insert(h?);
-        }
-    }
-    Ok(found)
-}
-
-/// Records the messages this run read, [`ROWS_PER_STATEMENT`] rows per statement.
-fn insert_run_messages(
-    tx: &rusqlite::Transaction<'_>,
-    run: i64,
-    hashes: &BTreeSet<&str>,
-) -> Result<(), StoreError> {
-    let all: Vec<&str> = hashes.iter().copied().collect();
-    let sql = format!(
-        "INSERT INTO run_messages (run, hash) VALUES {} ON CONFLICT DO NOTHING",
-        placeholders(ROWS_PER_STATEMENT, 2, 1)
-    );
-    for chunk in padded_chunks(&all) {
-        let mut args: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 2);
-        for h in &chunk {
-            args.push(&run);
-            args.push(h);
-        }
-        tx.prepare_cached(&sql)?
-            .execute(rusqlite::params_from_iter(args))?;
-    }
-    Ok(())
-}
-
-/// The next message and campaign sequence numbers, read once per batch: only this connection
-/// writes during the batch's transaction.
-struct Seqs {
-    message: i64,
-    campaign: i64,
-}
-
-impl Seqs {
-    fn next(tx: &rusqlite::Transaction<'_>) -> Result<Seqs, StoreError> {
-        Ok(Seqs {
-            message: tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM messages", [], |r| {
-                r.get(0)
-            })?,
-            campaign: tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM campaigns", [], |r| {
-                r.get(0)
-            })?,
-        })
-    }
-}
-
 /// Stores one new message; returns the campaign it founded, if it founded one.
 fn add_message(
     tx: &rusqlite::Transaction<'_>,
     run: i64,
     source: &str,
     fp: &Fingerprint,
-    seqs: &mut Seqs,
 ) -> Result<Option<String>, StoreError> {
     let mut founded = None;
-    let seq = seqs.message;
-    seqs.message += 1;
+    let seq: i64 = tx
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM messages")?
+        .query_row([], |r| r.get(0))?;
     let (campaign, reason, reasons) = match find_campaign(tx, fp)? {
         Some(c) => {
             let mut parts = c.strong.clone();
@@ -1075,8 +914,9 @@ fn add_message(
         None => {
             // Stable across runs and machines: named after the message that founded it.
             let id = format!("C-{}", fp.hash.get(..12).unwrap_or(&fp.hash));
-            let cseq = seqs.campaign;
-            seqs.campaign += 1;
+            let cseq: i64 = tx
+                .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM campaigns")?
+                .query_row([], |r| r.get(0))?;
             tx.prepare_cached(
                 "INSERT INTO campaigns (id, seq, brand, brand_name, lure, subject, representative, size, first_ts, last_ts, created_run)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9)",
@@ -1109,35 +949,27 @@ fn add_message(
             run,
             fp.language
         ])?;
-    // One multi-row statement for the keys and one for the indicators, not one per row.
-    let keys: Vec<&str> = fp.keys.iter().map(String::as_str).collect();
-    let key_sql = format!(
-        "INSERT INTO campaign_keys (key, campaign, message) VALUES {} ON CONFLICT DO NOTHING",
-        placeholders(ROWS_PER_STATEMENT, 3, 1)
-    );
-    for chunk in padded_chunks(&keys) {
-        let mut args: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 3);
-        for k in &chunk {
-            args.push(k);
-            args.push(&campaign);
-            args.push(&fp.hash);
-        }
-        tx.prepare_cached(&key_sql)?
-            .execute(rusqlite::params_from_iter(args))?;
+    let mut key_stmt = tx.prepare_cached(
+        "INSERT INTO campaign_keys (key, campaign, message) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+    )?;
+    for k in &fp.keys {
+        key_stmt.execute(params![k, campaign, fp.hash])?;
     }
-    // Counted first: PostgreSQL refuses an upsert that touches one row twice in a statement.
-    let mut counts: BTreeMap<(&str, &str), i64> = BTreeMap::new();
+    let mut ind = tx.prepare_cached(
+        "INSERT INTO campaign_indicators (campaign, kind, value, n) VALUES (?1, ?2, ?3, 1)
+         ON CONFLICT (campaign, kind, value) DO UPDATE SET n = campaign_indicators.n + 1",
+    )?;
     for d in fp.link_domains.iter().take(8) {
-        *counts.entry(("link_domain", d)).or_default() += 1;
+        ind.execute(params![campaign, "link_domain", d])?;
     }
     if let Some(o) = &fp.origin_provider {
-        *counts.entry(("origin", o)).or_default() += 1;
+        ind.execute(params![campaign, "origin", o])?;
     }
     if let Some(s) = &fp.sender_domain {
-        *counts.entry(("sender_domain", s)).or_default() += 1;
+        ind.execute(params![campaign, "sender_domain", s])?;
     }
     if let Some(t) = &fp.subject_template {
-        *counts.entry(("subject_template", t)).or_default() += 1;
+        ind.execute(params![campaign, "subject_template", t])?;
     }
     for r in &reasons {
         // The distance varies per pair; the reason is the same.
@@ -1148,26 +980,7 @@ fn add_message(
         } else {
             r.as_str()
         };
-        *counts.entry(("reason", r)).or_default() += 1;
-    }
-    let counted: Vec<(&str, &str, i64)> = counts.into_iter().map(|((k, v), n)| (k, v, n)).collect();
-    // Unpadded (a repeated row would count twice): one statement shape per row count, at most
-    // ROWS_PER_STATEMENT of them.
-    for chunk in counted.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO campaign_indicators (campaign, kind, value, n) VALUES {}
-             ON CONFLICT (campaign, kind, value) DO UPDATE SET n = campaign_indicators.n + excluded.n",
-            placeholders(chunk.len(), 4, 1)
-        );
-        let mut args: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 4);
-        for (kind, value, n) in chunk {
-            args.push(&campaign);
-            args.push(kind);
-            args.push(value);
-            args.push(n);
-        }
-        tx.prepare_cached(&sql)?
-            .execute(rusqlite::params_from_iter(args))?;
+        ind.execute(params![campaign, "reason", r])?;
     }
     Ok(founded)
 }
