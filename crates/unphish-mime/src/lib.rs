@@ -237,6 +237,22 @@ fn boundary_cut(input: &[u8], max: usize) -> Option<usize> {
         .map(|(_, pos)| pos)
 }
 
+/// `s` with every CR that precedes an LF removed (found with memchr: text parts of CRLF mail are
+/// long). Only ASCII bytes are removed, so the result is as valid UTF-8 as the input.
+fn crlf_to_lf(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut last = 0;
+    for i in memchr::memchr_iter(b'\r', b) {
+        if b.get(i + 1) == Some(&b'\n') {
+            out.extend_from_slice(b.get(last..i).unwrap_or_default());
+            last = i + 1;
+        }
+    }
+    out.extend_from_slice(b.get(last..).unwrap_or_default());
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// The end of the line starting at `pos` (after its `\n`, or the end of the input).
 fn line_end(input: &[u8], pos: usize) -> usize {
     input
@@ -646,7 +662,7 @@ pub fn text_parts(msg: &Message<'_>, limits: &Limits, defects: &mut Vec<Defect>)
         // Line endings are transport detail (RFC 5322 canonical CRLF vs a mailbox's LF): normalise
         // them so the same message saved either way gives the same analysis.
         if text.contains('\r') {
-            text = text.replace("\r\n", "\n");
+            text = crlf_to_lf(&text);
         }
         if part.is_encoding_problem {
             defects.push(Defect::new(
@@ -757,6 +773,13 @@ pub fn header_text(msg: &Message<'_>, name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crlf_becomes_lf_and_lone_cr_stays() {
+        assert_eq!(crlf_to_lf("a\r\nb\rc\r\n\r\nd\r"), "a\nb\rc\n\nd\r");
+        assert_eq!(crlf_to_lf("日本\r\n語"), "日本\n語");
+        assert_eq!(crlf_to_lf(""), "");
+    }
 
     #[test]
     fn empty_input_is_a_defect_not_an_error() {
