@@ -131,6 +131,8 @@ pub struct BrandDb {
     /// handful of candidates instead of every brand's every stem.
     stem_index: StemIndex,
     lure_words: Vec<String>,
+    /// The file's `generic_stems`, lower-cased.
+    generic_stems: Vec<String>,
 }
 
 /// Lookups from the parts of a candidate name to the stems it could imitate. Every way
@@ -410,12 +412,20 @@ impl BrandDb {
             domain_pat,
             stems,
             stem_index,
+            generic_stems: generic,
             lure_words: file
                 .lure_words
                 .iter()
                 .map(|w| w.to_ascii_lowercase())
                 .collect(),
         })
+    }
+
+    /// Whether the name of `domain` (`outlook` of `outlook.com`, or a bare stem) is one of the
+    /// data's `generic_stems`: an ordinary word or common name, weak evidence on its own.
+    pub fn is_generic_stem(&self, domain: &str) -> bool {
+        let stem = domain.split('.').next().unwrap_or("").to_ascii_lowercase();
+        self.generic_stems.iter().any(|g| *g == stem)
     }
 
     pub fn brands(&self) -> &[Brand] {

@@ -6,7 +6,6 @@
 //! country's domains.
 
 use super::util::link_quote;
-use std::sync::OnceLock;
 
 use crate::{Cite, Confidence, Context, Group, Hit, Signal, SignalMeta, Text};
 
@@ -34,24 +33,6 @@ fn is_combo(domain: &str, real: &str) -> bool {
     let name = domain.split('.').next().unwrap_or("");
     let stem = real.split('.').next().unwrap_or("");
     !stem.is_empty() && name != stem && name.contains(stem)
-}
-
-/// Whether the name of `real` (`outlook` of `outlook.com`) is one of the brand data's
-/// `generic_stems`: ordinary words or common names.
-fn is_generic_stem(real: &str) -> bool {
-    static GENERIC: OnceLock<Vec<String>> = OnceLock::new();
-    let list = GENERIC.get_or_init(|| {
-        #[derive(serde::Deserialize)]
-        struct Stems {
-            #[serde(default)]
-            generic_stems: Vec<String>,
-        }
-        toml::from_str::<Stems>(unphish_intel::brands::BrandDb::embedded_source())
-            .map(|s| s.generic_stems)
-            .unwrap_or_default()
-    });
-    let stem = real.split('.').next().unwrap_or("");
-    list.iter().any(|g| g == stem)
 }
 
 /// Whether the mail names the brand where it states who it is from.
@@ -85,7 +66,7 @@ impl Signal for LookalikeDomain {
             // address stay suspect on their own.
             if in_link
                 && is_combo(domain, &real)
-                && is_generic_stem(&real)
+                && cx.brands.is_generic_stem(&real)
                 && !claims_brand_strongly(cx, b)
             {
                 return;
@@ -127,7 +108,8 @@ mod tests {
 
     #[test]
     fn generic_stems_come_from_the_brand_data() {
-        assert!(super::is_generic_stem("outlook.com"));
-        assert!(!super::is_generic_stem("mercari.jp"));
+        let db = unphish_intel::brands::BrandDb::embedded();
+        assert!(db.is_generic_stem("outlook.com"));
+        assert!(!db.is_generic_stem("mercari.jp"));
     }
 }
