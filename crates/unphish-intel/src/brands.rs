@@ -14,7 +14,9 @@
 //! its webmail, so it is a KAGOYA alias. A KAGOYA lure with the QUALITIA footer thus mentions
 //! two brands, which is itself a tell (copy-paste footer of another brand).
 
-use crate::text::{CaseMode, DataError, Folded, MATCH_FOLD, PhraseSet, PhraseSpec, skeleton};
+use crate::text::{
+    CaseMode, DataError, Folded, MATCH_FOLD, PhraseSet, PhraseSpec, skeleton, truncate_at_char,
+};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -512,7 +514,7 @@ impl BrandDb {
     /// query string is personalisation, not a brand claim). Returns (brand idx, the domain text
     /// as written, byte start, end), in order.
     pub fn domains_in(&self, s: &str) -> Vec<(usize, String, usize, usize)> {
-        let s = truncate(s, MAX_URL_BYTES);
+        let s = truncate_at_char(s, MAX_URL_BYTES);
         let bytes = s.as_bytes();
         let url = split_url(s);
         let host = s.get(url.host.0..url.host.1).unwrap_or("");
@@ -753,17 +755,6 @@ fn is_plain_domain(d: &str) -> bool {
 fn clean_host(s: &str) -> Option<String> {
     let h = s.trim().trim_end_matches('.').to_lowercase();
     (!h.is_empty() && h.len() <= 253 && !h.contains(char::is_whitespace)).then_some(h)
-}
-
-fn truncate(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut cut = max;
-    while cut > 0 && !s.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    s.get(..cut).unwrap_or("")
 }
 
 /// Byte ranges of a URL's parts, found leniently: this runs on masked and broken URLs too

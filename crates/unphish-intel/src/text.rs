@@ -236,7 +236,8 @@ pub fn normalize_for_match(s: &str) -> String {
     .text
 }
 
-fn truncate_at_char(s: &str, max: usize) -> &str {
+/// The longest prefix of `s` of at most `max` bytes that ends on a char boundary.
+pub(crate) fn truncate_at_char(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;
     }
