@@ -427,7 +427,7 @@ impl BrandDb {
     /// data's `generic_stems`: an ordinary word or common name, weak evidence on its own.
     pub fn is_generic_stem(&self, domain: &str) -> bool {
         let stem = domain.split('.').next().unwrap_or("").to_ascii_lowercase();
-        self.generic_stems.iter().any(|g| *g == stem)
+        self.generic_stems.contains(&stem)
     }
 
     pub fn brands(&self) -> &[Brand] {

@@ -98,7 +98,7 @@ fn main() {
         }
     }
     let mut ranked: Vec<(usize, Duration)> = per_signal.into_iter().enumerate().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1));
+    ranked.sort_by_key(|r| std::cmp::Reverse(r.1));
     for (i, d) in ranked.iter().take(6) {
         println!(
             "  signal {}: {:.1} ms",
