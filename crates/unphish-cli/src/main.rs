@@ -38,6 +38,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    no_transparent_huge_pages();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(args),
@@ -54,6 +55,21 @@ fn main() -> ExitCode {
             eprintln!("unphish: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Turns transparent huge pages off for this process. mimalloc asks the kernel for huge pages
+/// and gives freed memory back in 64 KiB pieces a second later; touched again, such memory is
+/// faulted in and zeroed 2 MiB at a time. Triage allocates on one thread and frees on another,
+/// so it kept a core busy zeroing pages: 12-14 % of a one-core triage run went to the kernel's
+/// `clear_page` (perf), 0.4 % with huge pages off, and peak memory fell from ~100 to ~70 MB.
+/// The flag is checked at fault time, so it holds for memory reserved before `main` too.
+fn no_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no memory of ours; a kernel
+    // without it returns an error, which changes nothing but speed.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
 }
 
