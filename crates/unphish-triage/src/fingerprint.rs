@@ -105,7 +105,7 @@ pub fn content_hash(raw: &[u8]) -> String {
     let mut h = Sha256::new();
     // Only the CR of a CRLF goes: a lone CR is content. Whole runs between CRs are fed at
     // once, so the hash costs what SHA-256 costs, not a call per line.
-    while let Some(i) = rest.iter().position(|&b| b == b'\r') {
+    while let Some(i) = memchr::memchr(b'\r', rest) {
         let crlf = rest.get(i + 1) == Some(&b'\n');
         let keep = if crlf { i } else { i + 1 };
         h.update(rest.get(..keep).unwrap_or(&[]));
