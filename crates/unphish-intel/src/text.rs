@@ -128,7 +128,7 @@ impl Folded {
                     if n.is_whitespace() {
                         j += n.len_utf8();
                         run_end = j;
-                    } else if is_invisible(n) {
+                    } else if is_ignorable(n) {
                         j += n.len_utf8();
                     } else {
                         break;
@@ -142,7 +142,7 @@ impl Folded {
                 i = run_end;
                 continue;
             }
-            if is_invisible(c) {
+            if is_ignorable(c) {
                 out.edits.push(Edit {
                     f: out.text.len() as u32,
                     f_len: 0,
@@ -248,11 +248,29 @@ pub(crate) fn truncate_at_char(s: &str, max: usize) -> &str {
     s.get(..cut).unwrap_or("")
 }
 
-/// Characters that render as nothing and are used to split brand names and phrases apart.
+/// Characters that render as nothing and are used to split brand names and phrases apart:
+/// format characters, variation selectors (also the supplement's 240, `Mi\u{E0139}crosoft`)
+/// and tag characters.
 pub fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{034F}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{E0000}'..='\u{E007F}' | '\u{E0100}'..='\u{E01EF}')
+}
+
+/// Combining marks of other scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko points; combining
+/// marks for symbols) sprinkled over Latin words so that filters miss them:
+/// `Co\u{73F}nfi\u{73F}rmation`. The reader sees the word; matching skips the marks. Latin
+/// combining accents (U+0300..U+036F) are not here: decomposed accents are ordinary text.
+pub fn is_foreign_mark(c: char) -> bool {
+    matches!(c as u32,
+        0x0591..=0x05C7 | 0x0610..=0x061A | 0x064B..=0x065F | 0x0670 | 0x06D6..=0x06ED
+        | 0x0711 | 0x0730..=0x074A | 0x07A6..=0x07B0 | 0x07EB..=0x07F3 | 0x20D0..=0x20FF)
+}
+
+/// What matching skips: invisible characters and foreign marks.
+fn is_ignorable(c: char) -> bool {
+    is_invisible(c) || is_foreign_mark(c)
 }
 
 fn fold_char(c: char, opts: FoldOptions) -> char {
@@ -575,7 +593,7 @@ impl PhraseSet {
             if let Some((start, end)) = folded.source_range(s, e) {
                 let obfuscated = text.get(start..end).is_some_and(|src| {
                     src.chars()
-                        .any(|c| is_invisible(c) || confusable_to_latin(c).is_some())
+                        .any(|c| is_ignorable(c) || confusable_to_latin(c).is_some())
                 });
                 out.push(PhraseMatch {
                     phrase: idx,
@@ -658,7 +676,7 @@ mod tests {
                 }
                 continue;
             }
-            if is_invisible(c) {
+            if is_ignorable(c) {
                 continue;
             }
             ws_run = None;

@@ -264,3 +264,90 @@ fn lures_written_with_letters_of_other_scripts_still_match() {
     assert!(ids("Ваш пароль изменён").is_empty());
     assert!(db().scan("Your passport was changed.").is_empty());
 }
+
+#[test]
+fn storage_delivery_and_payment_lures_in_more_languages() {
+    for (text, id) in [
+        (
+            "you@example.com has reached the quota limit",
+            "en.account.mailbox_quota",
+        ),
+        (
+            "Your iCloud storage is almost full",
+            "en.account.mailbox_quota",
+        ),
+        (
+            "Alerta de iCloud: te estás quedando sin espacio.",
+            "es.account.storage",
+        ),
+        ("Seu armazenamento está quase cheio", "pt.account.storage"),
+        ("DRINGEND: Ihr Speicher ist voll", "de.account.storage"),
+        ("Bitte bestätigen Sie Ihre Angaben.", "de.account.verify"),
+        (
+            "Informationen für Ihre Steuererstattung",
+            "de.payment.failed",
+        ),
+        (
+            "Wir haben versucht, Sie zu erreichen",
+            "de.urgency.reach_you",
+        ),
+        (
+            "U heeft een pakket dat op bezorging wacht",
+            "nl.delivery.waiting",
+        ),
+        (
+            "Wij hebben geprobeerd u te bereiken",
+            "nl.urgency.reach_you",
+        ),
+        (
+            "Votre paiement de 12 € en attente, confirmation requise",
+            "fr.payment.pending",
+        ),
+    ] {
+        let hits = db().scan(text);
+        assert!(
+            hits.iter()
+                .any(|h| h.id == id && h.strength == LureStrength::Strong),
+            "{text:?}: {:?}",
+            hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn storage_delivery_and_payment_near_misses() {
+    // Ordinary sentences about storage, parcels and payments carry weak words at most.
+    for text in [
+        "The disk quota for the shared drive is 2 TB per team.",
+        "Su almacenamiento en la nube incluye 50 GB.",
+        "O armazenamento dos arquivos é feito no servidor.",
+        "Der Speicher des Geräts wurde erweitert.",
+        "Uw pakket is bezorgd bij de buren.",
+        "Votre paiement a bien été reçu. Merci.",
+        "Wir haben Ihre Nachricht erhalten.",
+    ] {
+        for h in db().scan(text) {
+            assert_eq!(h.strength, LureStrength::Weak, "{text:?}: {}", h.id);
+        }
+    }
+}
+
+#[test]
+fn marks_and_selectors_sprinkled_over_a_lure_do_not_hide_it() {
+    // Syriac marks over Latin letters and variation selectors (from the supplement) between
+    // letters: the reader sees the words, so matching must too.
+    let text = "Co\u{73F}nfi\u{73F}rmation needed: ve\u{73F}ri\u{73F}fy yo\u{73F}ur acc\u{73F}ount";
+    let hits = db().scan(text);
+    // Quoted as the mail wrote it, marks included.
+    let verify = hits.iter().find(|h| h.id == "en.account.verify");
+    assert!(
+        verify.is_some_and(|h| h.phrase.contains('\u{73F}')),
+        "{:?}",
+        hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>()
+    );
+    let text = "ve\u{E0139}\u{E0139}rify your acc\u{FE0F}ount";
+    let hits = db().scan(text);
+    assert!(hits.iter().any(|h| h.id == "en.account.verify"), "{text:?}");
+    // Near-miss: Hebrew text with its own points stays Hebrew; nothing Latin appears.
+    assert!(ids("שָׁלוֹם עֲלֵיכֶם").is_empty());
+}

@@ -8,6 +8,8 @@
 //! phonetics and other scripts, not for a sender's name. Two such characters are needed, so a
 //! lone stray symbol does not count.
 
+use unphish_intel::text::is_foreign_mark;
+
 use crate::{Cite, Confidence, Context, Group, Hit, Signal, SignalMeta, Text};
 
 pub struct StyledLetters;
@@ -43,15 +45,6 @@ pub fn is_styled_letter(c: char) -> bool {
         | 0xA731 | 0xA7AF
         // Circled and parenthesised letters, squared and negative squared letters.
         | 0x249C..=0x24E9 | 0x1F130..=0x1F189)
-}
-
-/// Combining marks of non-Latin scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, symbols): on a
-/// Latin letter they only break the word for filters. Latin diacritics (U+0300..U+036F) are left
-/// alone: decomposed accents are ordinary text.
-fn is_foreign_mark(c: char) -> bool {
-    matches!(c as u32,
-        0x0591..=0x05C7 | 0x0610..=0x061A | 0x064B..=0x065F | 0x0670 | 0x06D6..=0x06ED
-        | 0x0711 | 0x0730..=0x074A | 0x07A6..=0x07B0 | 0x07EB..=0x07F3 | 0x20D0..=0x20FF)
 }
 
 /// Invisible characters that have no business between two Latin letters.
