@@ -7,7 +7,7 @@
 
 use crate::minhash::{self, Sketch};
 use sha2::{Digest, Sha256};
-use unphish::{Evidence, Report};
+use unphish::{Assessment, Evidence, Report};
 use unphish_intel::lures::{LureCategory, LureDb};
 
 /// How much a shared key says about two messages coming from the same actor.
@@ -354,9 +354,157 @@ fn category_code(c: LureCategory) -> &'static str {
     }
 }
 
+/// What grouping needs of a message's judgement: the verdict, the origin network, the links as
+/// the report shows them (recipient addresses masked) and the first impersonated brand. Taken
+/// from a full [`Report`], or from an [`Assessment`] without building one (a triage run that
+/// does not show analyses builds no report): both give the same values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judgement {
+    pub level: String,
+    pub score: f64,
+    pub origin_provider: Option<String>,
+    pub origin_asn: Option<u32>,
+    /// The first [`MAX_LINKS`] links.
+    pub links: Vec<JudgedLink>,
+    /// The first impersonated brand: id and English name.
+    pub brand: Option<(String, String)>,
+}
+
+/// One link of a [`Judgement`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct JudgedLink {
+    /// The URL with recipient addresses masked (when the analysis masks them).
+    pub url: String,
+    pub registrable_domain: Option<String>,
+    pub ip: Option<String>,
+    /// `shortener`, `free_hosting`, ... (the report's names).
+    pub host_class: String,
+    /// The brand that legitimately owns the host.
+    pub owner: Option<String>,
+}
+
+fn provider_of(
+    provider: Option<&String>,
+    as_org: Option<&String>,
+    asn: Option<u32>,
+) -> Option<String> {
+    provider
+        .cloned()
+        .or_else(|| as_org.cloned())
+        .or_else(|| asn.map(|a| format!("AS{a}")))
+}
+
+impl Judgement {
+    pub fn from_report(r: &Report) -> Judgement {
+        let o = r.origin.as_ref();
+        Judgement {
+            level: r.verdict.level.to_string(),
+            score: r.verdict.score,
+            origin_provider: o
+                .and_then(|o| provider_of(o.provider.as_ref(), o.as_org.as_ref(), o.asn)),
+            origin_asn: o.and_then(|o| o.asn),
+            links: r
+                .links
+                .iter()
+                .take(MAX_LINKS)
+                .map(|l| JudgedLink {
+                    url: l.url.clone(),
+                    registrable_domain: l.registrable_domain.clone(),
+                    ip: l.ip.clone(),
+                    host_class: l.host_class.clone(),
+                    owner: l.owner.clone(),
+                })
+                .collect(),
+            brand: r
+                .impersonation
+                .first()
+                .map(|i| (i.brand.clone(), i.name.en.clone())),
+        }
+    }
+
+    /// The same values as [`from_report`](Self::from_report) of the report `analyzer` would
+    /// build from `a`, without building it.
+    pub fn from_assessment(
+        analyzer: &unphish::Analyzer,
+        ev: &Evidence,
+        a: &Assessment,
+    ) -> Judgement {
+        let mk = if analyzer.masks_recipients() {
+            unphish_report::mask::Masker::new(&ev.recipients)
+        } else {
+            unphish_report::mask::Masker::default()
+        };
+        // The report names a brand when a counted finding does, in finding order.
+        let brands = analyzer.brands();
+        let counted: Vec<&str> = a
+            .verdict
+            .contributions
+            .iter()
+            .map(|(i, _)| i.as_str())
+            .collect();
+        let brand = a
+            .hits
+            .iter()
+            .filter(|h| counted.contains(&h.id))
+            .filter_map(|h| h.vars.iter().find(|(k, _)| *k == "brand_id"))
+            .find_map(|(_, id)| {
+                let b = brands.get(brands.by_id(id)?);
+                Some((b.id.clone(), b.name_en.clone()))
+            });
+        let origin = ev
+            .origin
+            .as_ref()
+            .map(|_| a.enrichment.origin.clone().unwrap_or_default());
+        Judgement {
+            level: a.verdict.level.as_str().to_string(),
+            score: a.verdict.score,
+            origin_provider: origin
+                .as_ref()
+                .and_then(|o| provider_of(o.provider.as_ref(), o.as_org.as_ref(), o.asn)),
+            origin_asn: origin.as_ref().and_then(|o| o.asn),
+            links: ev
+                .links
+                .iter()
+                .zip(
+                    a.enrichment
+                        .links
+                        .iter()
+                        .map(Some)
+                        .chain(std::iter::repeat(None)),
+                )
+                .take(MAX_LINKS)
+                .map(|(l, intel)| JudgedLink {
+                    url: mk.apply(&l.url),
+                    registrable_domain: l.registrable_domain.clone(),
+                    ip: l.ip.map(|i| i.to_string()),
+                    host_class: intel
+                        .map_or("", |x| host_class_name(x.host_class))
+                        .to_string(),
+                    owner: intel.and_then(|x| x.owner.clone()),
+                })
+                .collect(),
+            brand,
+        }
+    }
+}
+
+/// A host class by the name the report gives it (its serde name).
+fn host_class_name(c: unphish_intel::hosts::HostClass) -> &'static str {
+    use unphish_intel::hosts::HostClass;
+    match c {
+        HostClass::Shortener => "shortener",
+        HostClass::FreeHosting => "free_hosting",
+        HostClass::DynamicDns => "dynamic_dns",
+        HostClass::Freemail => "freemail",
+        HostClass::MailInfrastructure => "mail_infrastructure",
+        HostClass::IpfsGateway => "ipfs_gateway",
+        HostClass::Ordinary => "ordinary",
+    }
+}
+
 /// Builds the fingerprint of one analysed message (no upper bound on its time).
 pub fn fingerprint(raw: &[u8], ev: &Evidence, report: &Report) -> Fingerprint {
-    fingerprint_at(content_hash(raw), ev, report, None)
+    fingerprint_at(content_hash(raw), ev, &Judgement::from_report(report), None)
 }
 
 /// Builds the fingerprint of one analysed message whose [`content_hash`] is `hash` (triage
@@ -365,7 +513,7 @@ pub fn fingerprint(raw: &[u8], ev: &Evidence, report: &Report) -> Fingerprint {
 pub fn fingerprint_at(
     hash: String,
     ev: &Evidence,
-    report: &Report,
+    judged: &Judgement,
     not_after: Option<i64>,
 ) -> Fingerprint {
     let lures = LureDb::embedded();
@@ -417,19 +565,14 @@ pub fn fingerprint_at(
         keys.push(format!("snd:{pattern}"));
     }
 
-    let origin_provider = report.origin.as_ref().and_then(|o| {
-        o.provider
-            .clone()
-            .or_else(|| o.as_org.clone())
-            .or_else(|| o.asn.map(|a| format!("AS{a}")))
-    });
-    if let Some(asn) = report.origin.as_ref().and_then(|o| o.asn) {
+    let origin_provider = judged.origin_provider.clone();
+    if let Some(asn) = judged.origin_asn {
         keys.push(format!("asn:{asn}"));
     }
 
     let hosts = unphish_intel::hosts::HostDb::embedded();
     let mut link_domains: Vec<String> = Vec::new();
-    for l in report.links.iter().take(MAX_LINKS) {
+    for l in &judged.links {
         // A brand's own domain (the real privacy-policy link phishing copies to look genuine)
         // would tie every lure of that brand together.
         if l.owner.is_some() {
@@ -484,8 +627,8 @@ pub fn fingerprint_at(
     keys.sort();
     keys.dedup();
 
-    let (brand, brand_name) = match report.impersonation.first() {
-        Some(i) => (Some(i.brand.clone()), Some(i.name.en.clone())),
+    let (brand, brand_name) = match judged.brand.clone() {
+        Some((id, name)) => (Some(id), Some(name)),
         None => (None, None),
     };
     Fingerprint {
@@ -496,8 +639,8 @@ pub fn fingerprint_at(
         seen_ts: seen_time(ev, not_after),
         language: Some(ev.language.clone()).filter(|l| !l.is_empty()),
         report: None,
-        verdict: report.verdict.level.to_string(),
-        score: report.verdict.score,
+        verdict: judged.level.clone(),
+        score: judged.score,
         brand,
         brand_name,
         origin_provider,

@@ -119,13 +119,33 @@ pub fn analyse(
     hash: String,
     not_after: Option<i64>,
 ) -> Fingerprint {
+    analyse_with(analyzer, raw, hash, not_after, true)
+}
+
+/// [`analyse`], keeping the full report in the fingerprint only when `keep_report` is set:
+/// grouping needs the judgement, not its wording, and building the explained bilingual report
+/// is a tenth of an analysis (see [`fingerprint::Judgement`]).
+pub fn analyse_with(
+    analyzer: &Analyzer,
+    raw: &[u8],
+    hash: String,
+    not_after: Option<i64>,
+    keep_report: bool,
+) -> Fingerprint {
     let fallback = hash.clone();
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let ev = analyzer.evidence(raw);
-        let report = analyzer.judge(&ev);
-        let mut fp = fingerprint::fingerprint_at(hash, &ev, &report, not_after);
-        fp.report = Some(Box::new(report));
-        fp
+        let assessment = analyzer.assess(&ev);
+        if keep_report {
+            let report = analyzer.report(&ev, &assessment);
+            let judged = fingerprint::Judgement::from_report(&report);
+            let mut fp = fingerprint::fingerprint_at(hash, &ev, &judged, not_after);
+            fp.report = Some(Box::new(report));
+            fp
+        } else {
+            let judged = fingerprint::Judgement::from_assessment(analyzer, &ev, &assessment);
+            fingerprint::fingerprint_at(hash, &ev, &judged, not_after)
+        }
     }))
     .unwrap_or_else(|_| Fingerprint {
         hash: fallback,
@@ -209,12 +229,7 @@ fn analyse_batch(
                     ..Fingerprint::default()
                 }
             } else {
-                let mut fp = analyse(analyzer, &m.bytes, m.hash, not_after);
-                if !keep_analyses {
-                    // Freed here, on the thread that built it, while its memory is still hot.
-                    fp.report = None;
-                }
-                fp
+                analyse_with(analyzer, &m.bytes, m.hash, not_after, keep_analyses)
             };
             Ok(Done {
                 label: m.label,

@@ -57,6 +57,15 @@ pub enum Error {
     Scoring { path: String, message: String },
 }
 
+/// What [`Analyzer::assess`] found: everything the verdict rests on, before any wording.
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    pub enrichment: unphish_signals::Enrichment,
+    pub claims: unphish_signals::Claims,
+    pub hits: Vec<unphish_signals::Hit>,
+    pub verdict: unphish_signals::Verdict,
+}
+
 enum ScoringRef {
     Embedded(&'static Scoring),
     Owned(Box<Scoring>),
@@ -142,7 +151,15 @@ impl Analyzer {
 
     /// Scores evidence and builds its report (nested messages included).
     pub fn judge(&self, ev: &Evidence) -> Report {
-        let nested = ev.nested.iter().map(|n| self.judge(n)).collect();
+        let a = self.assess(ev);
+        self.report(ev, &a)
+    }
+
+    /// The judgement without the report: enrichment, claims, signals and verdict of the message
+    /// itself (not of attached messages). For callers that need the verdict and its grounds but
+    /// not the explained, bilingual report (`triage` builds the report only for a campaign's
+    /// founder); [`judge`](Self::judge) is `assess` + [`report`](Self::report).
+    pub fn assess(&self, ev: &Evidence) -> Assessment {
         let enrichment = enrich::enrich_offline(ev, self.ip, self.city.as_ref(), self.brands);
         let claims = claims::derive(ev, &enrichment, self.brands, self.lures);
         let cx = Context {
@@ -154,16 +171,37 @@ impl Analyzer {
         };
         let hits = unphish_signals::run_all(&cx);
         let verdict = self.scoring().verdict(&hits);
+        Assessment {
+            enrichment,
+            claims,
+            hits,
+            verdict,
+        }
+    }
+
+    /// Builds the report of `ev` from its assessment (attached messages are judged here).
+    pub fn report(&self, ev: &Evidence, a: &Assessment) -> Report {
+        let nested = ev.nested.iter().map(|n| self.judge(n)).collect();
         unphish_report::build(unphish_report::BuildInput {
             evidence: ev,
-            enrichment: &enrichment,
-            claims: &claims,
-            hits: &hits,
-            verdict: &verdict,
+            enrichment: &a.enrichment,
+            claims: &a.claims,
+            hits: &a.hits,
+            verdict: &a.verdict,
             scoring: self.scoring(),
             brands: self.brands,
             mask_recipients: self.options.mask_recipients,
             nested,
         })
+    }
+
+    /// The brand knowledge base in use.
+    pub fn brands(&self) -> &'static BrandDb {
+        self.brands
+    }
+
+    /// Whether reports mask recipient addresses.
+    pub fn masks_recipients(&self) -> bool {
+        self.options.mask_recipients
     }
 }
