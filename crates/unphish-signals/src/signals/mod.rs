@@ -24,6 +24,7 @@ mod link_005;
 mod link_006;
 mod link_007;
 mod link_008;
+mod link_009;
 mod lure_001;
 mod lure_002;
 mod lure_003;
@@ -72,6 +73,7 @@ pub static ALL: &[&dyn Signal] = &[
     &link_006::HiddenBehindHostService,
     &link_007::IpAddressUrl,
     &link_008::DeceptiveUnicodeHost,
+    &link_009::PrefilledMailtoToFreemail,
     &lure_001::SubjectSpamTag,
     &lure_002::PressureLanguage,
     &lure_003::AccountOrCredentialRequest,
