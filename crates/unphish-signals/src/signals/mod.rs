@@ -30,6 +30,7 @@ mod lure_002;
 mod lure_003;
 mod lure_004;
 mod lure_005;
+mod lure_006;
 pub mod orig_001;
 mod orig_002;
 pub mod orig_003;
@@ -79,6 +80,7 @@ pub static ALL: &[&dyn Signal] = &[
     &lure_003::AccountOrCredentialRequest,
     &lure_004::MoneyOrParcelBait,
     &lure_005::FraudStory,
+    &lure_006::CallbackScam,
     &struct_001::HtmlAttachment,
     &struct_002::HiddenText,
     &struct_003::ImageOnlyBody,
