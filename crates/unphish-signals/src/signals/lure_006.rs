@@ -68,10 +68,9 @@ pub(crate) fn find_phone(text: &str) -> Option<&str> {
         if !prev_word
             && !next_word
             && let Some(run) = text.get(i..end)
+            && phone_shape(run)
         {
-            if phone_shape(run) {
-                return Some(run);
-            }
+            return Some(run);
         }
         i = j.max(i + 1);
     }
