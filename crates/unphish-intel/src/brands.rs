@@ -68,6 +68,11 @@ pub struct Brand {
     /// another suffix is not counted as a look-alike.
     #[serde(default)]
     pub tld_variants: bool,
+    /// A platform that sites run on and name in their own mail (self-hosted WordPress writes as
+    /// "WordPress" <wordpress@the-site>, shops as "… Shopify Store"): from the site's own
+    /// authenticated domain, the name in the sender is a description, not a claim.
+    #[serde(default)]
+    pub platform: bool,
 }
 
 /// A brand name found in text.

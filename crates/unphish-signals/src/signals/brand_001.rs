@@ -101,16 +101,11 @@ const SERVICE_WORDS: &str = "bank banking card cards support service services se
     alert alerts online account accounts billing help info notice notification payment payments \
     pay customer care mail store shop official center centre admin verify wallet rewards desk";
 
-/// Platforms that sites run on or take payments through: a site names the software in its own
-/// senders (self-hosted WordPress writes as "WordPress" <wordpress@the-site> by default, shops say
-/// they are a "Shopify Store", marketplaces "Payments (Stripe)"). From the site's own
-/// authenticated domain, that is a description, not a claim to be the platform.
-const PLATFORM_BRANDS: &[&str] = &["WordPress", "Shopify", "Stripe"];
-
-/// The sender authenticates as its own domain and the platform is named only in the sender name
-/// or mailbox (a copied copyright footer of the platform is still a kit's disguise).
+/// A platform (`platform = true` in brands.toml: WordPress, Shopify, Stripe) named by a sender
+/// that authenticates as its own domain, in the sender name or mailbox only (a copied copyright
+/// footer of the platform is still a kit's disguise).
 fn is_site_naming_its_platform(cx: &Context<'_>, b: &unphish_intel::brands::Brand) -> bool {
-    PLATFORM_BRANDS.contains(&b.id.as_str()) && cx.claims.auth.aligned_pass
+    b.platform && cx.claims.auth.aligned_pass
 }
 
 impl Signal for BrandImpersonation {
