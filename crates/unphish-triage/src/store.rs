@@ -595,6 +595,8 @@ impl Store {
         // kind, then most common first, each list cut at its own length.
         let mut indicators = Indicators::default();
         let mut reasons = Vec::new();
+        // The most common impersonated brand among the members, with its count.
+        let mut top_brand: Option<(String, i64)> = None;
         let mut stmt = self.conn.prepare_cached(
             "SELECT kind, value, n FROM campaign_indicators WHERE campaign = ?1
              ORDER BY kind, n DESC, value",
@@ -602,6 +604,12 @@ impl Store {
         let mut rows = stmt.query([&id])?;
         while let Some(r) = rows.next()? {
             let kind: String = r.get(0)?;
+            if kind == "brand" {
+                if top_brand.is_none() {
+                    top_brand = Some((r.get(1)?, r.get(2)?));
+                }
+                continue;
+            }
             let (list, max) = match kind.as_str() {
                 "link_domain" => (&mut indicators.link_domains, 8),
                 "origin" => (&mut indicators.origin_providers, 5),
@@ -624,17 +632,21 @@ impl Store {
             .prepare_cached(MEMBER_BY_HASH)?
             .query_row([&rep], member)
             .optional()?;
+        // The label names a brand a good share of the members impersonate, not the one a single
+        // member named in a footer (a casino campaign is not "OpenAI" because one mail said
+        // ChatGPT). Stores written before brands were counted keep the campaign's first brand.
+        let shown_brand = match top_brand {
+            Some((b, n)) if n * 3 >= size => Some(b),
+            Some(_) => None,
+            None => brand_name.or(brand),
+        };
         Ok(Some(Campaign {
-            label: label(
-                brand_name.as_deref().or(brand.as_deref()),
-                lure.as_deref(),
-                subject.as_deref(),
-            ),
+            label: label(shown_brand.as_deref(), lure.as_deref(), subject.as_deref()),
             new: run == Some(created),
             id,
             size,
             seen_this_run: 0,
-            brand: brand_name.or(brand),
+            brand: shown_brand,
             lure,
             subject,
             first_seen: fmt_ts(first),
@@ -971,6 +983,9 @@ fn add_message(
     if let Some(t) = &fp.subject_template {
         ind.execute(params![campaign, "subject_template", t])?;
     }
+    if let Some(b) = fp.brand_name.as_ref().or(fp.brand.as_ref()) {
+        ind.execute(params![campaign, "brand", b])?;
+    }
     for r in &reasons {
         // The distance varies per pair; the reason is the same.
         let r = if r.starts_with("near-identical body") {
@@ -1042,6 +1057,34 @@ mod tests {
 
     fn count(store: &Store, sql: &str) -> i64 {
         store.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn the_label_names_a_brand_only_a_good_share_of_members_impersonate() {
+        let mut store = Store::open_in_memory().unwrap();
+        let run = store.begin_run("inbox", None).unwrap();
+        let key = vec!["body:00000000000000aa".to_string()];
+        let branded = |hash: &str, brand: &str| {
+            let mut m = msg(hash, &key);
+            m.1.brand = Some(brand.into());
+            m.1.brand_name = Some(brand.into());
+            m
+        };
+        // The founder names no brand; one member of six names one in its footer.
+        let mut batch: Vec<_> = (0..5).map(|i| msg(&format!("b{i}"), &key)).collect();
+        batch.push(branded("b5", "OpenAI"));
+        store.ingest(run, &batch).unwrap();
+        let c = store.run_campaigns(run).unwrap();
+        assert_eq!((c.len(), c[0].size), (1, 6));
+        assert_eq!(c[0].brand, None);
+        assert!(c[0].label.starts_with("Unknown sender"), "{}", c[0].label);
+        // Three more impersonate PayPal: 3 of 9 members, a third, is the campaign's brand.
+        let more: Vec<_> = (6..9).map(|i| branded(&format!("b{i}"), "PayPal")).collect();
+        store.ingest(run, &more).unwrap();
+        let c = store.run_campaigns(run).unwrap();
+        assert_eq!((c.len(), c[0].size), (1, 9));
+        assert_eq!(c[0].brand.as_deref(), Some("PayPal"));
+        assert!(c[0].label.starts_with("PayPal"), "{}", c[0].label);
     }
 
     #[test]
