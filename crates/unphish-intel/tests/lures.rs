@@ -98,6 +98,11 @@ fn other_languages_fire() {
         ids("Enter your seed phrase"),
         ["en.credential.wallet_secret"]
     );
+    // The inheritance letter, hyphenated or not.
+    assert_eq!(
+        ids("The investor died intestate, no next-of-kin came forward"),
+        ["en.scam.advance_fee", "en.scam.advance_fee"]
+    );
 }
 
 #[test]
