@@ -3,9 +3,9 @@
 //!
 //! Built on a tokenizer rather than a tree builder: an attacker controls the markup, and a token
 //! stream is linear in time with memory bounded by the limits below, whatever the nesting depth.
-//! The price is that implied end tags are approximated (see [`Scanner::open`]).
+//! The price is that implied end tags are approximated (see `Scanner::open`).
 //!
-//! Two tokenizers feed the same [`Scanner`], so the link, text and hiding rules live in one
+//! Two tokenizers feed the same `Scanner`, so the link, text and hiding rules live in one
 //! place: the byte-level one in `html/fast.rs` reads nearly every real body, several times
 //! faster than html5ever's, and hands what it does not imitate exactly to html5ever's (see
 //! [`scan_html_fast`] and the differential test in `tests/html.rs`).

@@ -241,8 +241,8 @@ impl LureDb {
         self.hits(&self.lures, &self.lure_entry, folded, text)
     }
 
-    /// Tags an upstream filter or the sender put on the subject: "[spam]", "***SPAM***",
-    /// "[迷惑メール]", "[SUSPECTED SPAM]", "[meiwaku]"...
+    /// Tags an upstream filter or the sender put on the subject: `[spam]`, `***SPAM***`,
+    /// `[迷惑メール]`, `[SUSPECTED SPAM]`, `[meiwaku]`...
     pub fn subject_tags(&self, subject: &str) -> Vec<LureHit> {
         self.hits(
             &self.tags,

@@ -364,7 +364,7 @@ pub struct Judgement {
     pub score: f64,
     pub origin_provider: Option<String>,
     pub origin_asn: Option<u32>,
-    /// The first [`MAX_LINKS`] links.
+    /// The first links (at most 24: the lure is in the first few).
     pub links: Vec<JudgedLink>,
     /// The first impersonated brand: id and English name.
     pub brand: Option<(String, String)>,

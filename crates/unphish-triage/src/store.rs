@@ -1079,7 +1079,9 @@ mod tests {
         assert_eq!(c[0].brand, None);
         assert!(c[0].label.starts_with("Unknown sender"), "{}", c[0].label);
         // Three more impersonate PayPal: 3 of 9 members, a third, is the campaign's brand.
-        let more: Vec<_> = (6..9).map(|i| branded(&format!("b{i}"), "PayPal")).collect();
+        let more: Vec<_> = (6..9)
+            .map(|i| branded(&format!("b{i}"), "PayPal"))
+            .collect();
         store.ingest(run, &more).unwrap();
         let c = store.run_campaigns(run).unwrap();
         assert_eq!((c.len(), c[0].size), (1, 9));

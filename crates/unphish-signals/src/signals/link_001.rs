@@ -1,7 +1,7 @@
 //! LINK-001 link-text-shows-other-domain: the visible text of a link is a URL or domain, and the
 //! link really goes to a different registrable domain.
 //!
-//! The reader checks the text ("https://www.amazon.co.jp/"), the browser follows the href.
+//! The reader checks the text ("`https://www.amazon.co.jp/`"), the browser follows the href.
 //! Tracking redirects of the same organisation share the registrable domain and are spared.
 //!
 //! Security gateways rewrite every link of the mail they pass (Proofpoint `urldefense.com`,
