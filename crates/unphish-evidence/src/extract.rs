@@ -464,6 +464,7 @@ fn extract_level(
     let links: Vec<Link> = raw_links.into_iter().map(analyze).collect();
     let recipients = recipients(msg, &hops);
     let language = guess_language(subject.as_deref(), &bodies);
+    let forwarded = crate::forward::find(subject.as_deref(), &bodies);
     Evidence {
         subject,
         subject_raw,
@@ -478,6 +479,7 @@ fn extract_level(
         attachments,
         recipients,
         nested: Vec::new(),
+        forwarded,
         defects,
     }
 }

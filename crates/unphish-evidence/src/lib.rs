@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod domain;
 pub mod extract;
+pub mod forward;
 pub mod hops;
 pub mod html;
 pub mod identity;

@@ -250,6 +250,17 @@ pub struct HtmlStats {
     pub hidden_chars: usize,
 }
 
+/// The header block of a mail forwarded inline, as the forwarding program quoted it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Forwarded {
+    /// The quoted `From:` (`De:`, `Von:` ...) line; `raw` is the line as written.
+    pub from: Mailbox,
+    /// The quoted `Subject:` (`Assunto:`, `Betreff:` ...), when the block has one.
+    pub subject: Option<String>,
+    /// The body part the block is in.
+    pub part: usize,
+}
+
 /// Everything extracted from one message.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Evidence {
@@ -270,5 +281,7 @@ pub struct Evidence {
     pub recipients: Vec<String>,
     /// Nested `message/rfc822` parts, analysed as messages of their own.
     pub nested: Vec<Evidence>,
+    /// The quoted header block of a mail forwarded inline (a forward only).
+    pub forwarded: Option<Forwarded>,
     pub defects: Vec<Defect>,
 }

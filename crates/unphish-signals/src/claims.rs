@@ -14,7 +14,8 @@ use unphish_intel::text::{Folded, MATCH_FOLD};
 /// Where a brand claim was found.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClaimSource {
-    /// `display_name`, `from_address`, `subject`, `footer`, `body`, `link_text`.
+    /// `display_name`, `from_address`, `subject`, `footer`, `body`, `link_text`,
+    /// `forwarded_from` (the sender name in the quoted header of a mail forwarded inline).
     pub field: &'static str,
     /// What was matched (the alias or domain as written).
     pub matched: String,
@@ -29,7 +30,7 @@ impl ClaimSource {
     pub fn is_strong(&self) -> bool {
         matches!(
             self.field,
-            "display_name" | "subject" | "from_address" | "footer"
+            "display_name" | "subject" | "from_address" | "footer" | "forwarded_from"
         )
     }
 }
@@ -286,6 +287,27 @@ pub fn derive(ev: &Evidence, en: &Enrichment, brands: &BrandDb, lures: &LureDb) 
                     },
                 );
             }
+        }
+    }
+    // A forward: the mail the person forwarded named itself in its own From line. A name whose
+    // quoted address is the brand's own is the brand's mail (or a spoof this copy cannot tell).
+    if let Some(f) = &ev.forwarded
+        && let Some(name) = &f.from.display_name
+    {
+        let quoted_owner = f.from.domain.as_deref().and_then(|d| brands.owner_of(d));
+        for mention in brands.find_mentions(name) {
+            if quoted_owner == Some(mention.brand) {
+                continue;
+            }
+            add(
+                mention.brand,
+                ClaimSource {
+                    field: "forwarded_from",
+                    matched: mention.alias,
+                    quote: f.from.raw.clone(),
+                    location: Location::Part { index: f.part },
+                },
+            );
         }
     }
     let subj_loc = Location::Header {

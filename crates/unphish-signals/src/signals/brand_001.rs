@@ -32,6 +32,7 @@ pub(crate) fn where_text(c: &BrandClaim, strong_only: bool) -> (String, String) 
     for s in c.sources.iter().filter(|s| !strong_only || s.is_strong()) {
         let (e, j) = match s.field {
             "display_name" => ("sender name", "差出人名"),
+            "forwarded_from" => ("sender of the forwarded mail", "転送されたメールの差出人"),
             "from_address" => ("sender address", "差出人アドレス"),
             "subject" => ("subject", "件名"),
             "footer" => ("copyright footer", "著作権表示"),
@@ -54,14 +55,18 @@ fn is_personal_name(
     b: &unphish_intel::brands::Brand,
     s: &crate::claims::ClaimSource,
 ) -> bool {
-    if s.field != "display_name" || !b.exact_aliases.iter().any(|a| a == &s.matched) {
+    if !matches!(s.field, "display_name" | "forwarded_from")
+        || !b.exact_aliases.iter().any(|a| a == &s.matched)
+    {
         return false;
     }
-    let local = cx
-        .evidence
-        .identity
-        .from
-        .as_ref()
+    // The mailbox the name was written for: the sender's, or the forwarded mail's.
+    let mailbox = if s.field == "forwarded_from" {
+        cx.evidence.forwarded.as_ref().map(|f| &f.from)
+    } else {
+        cx.evidence.identity.from.as_ref()
+    };
+    let local = mailbox
         .and_then(|m| m.address.as_deref())
         .and_then(|a| a.rsplit_once('@'))
         .map(|(l, _)| l.to_ascii_lowercase())
@@ -75,11 +80,7 @@ fn is_personal_name(
     // "Chase Morgan" <cmorgan@…>: mailboxes made of an initial and the surname carry the other
     // word of the name instead. The other word must be a name, not a service word: "Chase Bank"
     // <bank@…> and "Apple Support" <support@…> stay claims to be the brand.
-    let name = cx
-        .evidence
-        .identity
-        .from
-        .as_ref()
+    let name = mailbox
         .and_then(|m| m.display_name.as_deref())
         .unwrap_or_default();
     let words: Vec<&str> = name.split_whitespace().take(8).collect();
@@ -122,7 +123,12 @@ impl Signal for BrandImpersonation {
             let strong: Vec<_> = c
                 .sources
                 .iter()
-                .filter(|s| matches!(s.field, "display_name" | "footer" | "from_address"))
+                .filter(|s| {
+                    matches!(
+                        s.field,
+                        "display_name" | "footer" | "from_address" | "forwarded_from"
+                    )
+                })
                 .filter(|s| !is_personal_name(cx, b, s))
                 .filter(|s| !(platform && s.field != "footer"))
                 .collect();
@@ -130,14 +136,20 @@ impl Signal for BrandImpersonation {
                 continue;
             }
             let (w_en, w_ja) = where_text(c, true);
+            // Claimed only by the forwarded mail: its own sender domain is the one to name.
+            let sent_from = if strong.iter().all(|s| s.field == "forwarded_from") {
+                cx.evidence
+                    .forwarded
+                    .as_ref()
+                    .and_then(|f| f.from.domain.clone())
+            } else {
+                cx.claims.from_domain.clone()
+            };
             let mut hit = Hit::new(&META)
                 .brand(b)
                 .var("where", w_en)
                 .var("where_ja", w_ja)
-                .var(
-                    "from_domain",
-                    cx.claims.from_domain.clone().unwrap_or_else(|| "?".into()),
-                );
+                .var("from_domain", sent_from.unwrap_or_else(|| "?".into()));
             for s in strong {
                 hit = hit.cite(Cite {
                     location: s.location.clone(),
