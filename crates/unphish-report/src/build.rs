@@ -385,6 +385,8 @@ pub fn build(input: BuildInput<'_>) -> Report {
         message_id: mk.opt(&id.message_id),
         message_id_domain: id.message_id_domain.clone(),
         dkim_domains: id.dkim_domains.clone(),
+        forwarded_from: ev.forwarded.as_ref().map(|f| mailbox(&f.from, &mk)),
+        forwarded_subject: ev.forwarded.as_ref().and_then(|f| mk.opt(&f.subject)),
     };
     let authentication = id
         .auth

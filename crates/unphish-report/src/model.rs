@@ -171,6 +171,10 @@ pub struct SenderOut {
     pub message_id: Option<String>,
     pub message_id_domain: Option<String>,
     pub dkim_domains: Vec<String>,
+    /// For a forward: the sender of the forwarded mail, from its quoted header block.
+    pub forwarded_from: Option<MailboxOut>,
+    /// For a forward: the quoted subject of the forwarded mail.
+    pub forwarded_subject: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
